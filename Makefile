@@ -1,0 +1,63 @@
+# The two commands of the README: `make book` and `make test`.
+# Everything runs in .venv, created on first use from requirements.txt.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: help venv book test unit nbval lint notebooks lab bench evaluate student doctor clean
+
+help:
+	@echo "make book       build the static site into _build/html (uses committed outputs)"
+	@echo "make test       every test: lint, unit tests, nbval on all notebooks, site checks"
+	@echo "make lab        open the notebooks in JupyterLab"
+	@echo "make notebooks  re-execute every notebook in place (after changing vi_helpers)"
+	@echo "make bench      measure speeds; writes benchmarks/results and the Performance page"
+	@echo "make evaluate   the 5-seed calibration table (JSON + Markdown)"
+	@echo "make student    student notebooks without solutions, into student/"
+	@echo "make doctor     pre-flight check for a workshop laptop"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+
+lint: $(STAMP)
+	$(PY) -m ruff check vi_helpers tests benchmarks
+
+unit: $(STAMP)
+	$(PY) -m pytest tests
+
+nbval: $(STAMP)
+	$(PY) -m pytest notebooks
+
+test: $(STAMP) lint book
+	$(PY) -m pytest
+
+notebooks: $(STAMP)
+	$(PY) -m vi_helpers.execute notebooks
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+evaluate: $(STAMP)
+	$(PY) -m vi_helpers.evaluate
+
+student: $(STAMP)
+	$(PY) -m vi_helpers.student
+
+doctor: $(STAMP)
+	$(PY) -m vi_helpers.doctor
+
+clean:
+	rm -rf _build student

@@ -1,0 +1,40 @@
+"""vi_helpers: the code behind the book *Variational inference for regression*.
+
+Every chapter imports its data, models, losses, training loop and figures from
+here, so the Korean and English notebooks run the same code.
+"""
+
+from .data import Dataset, make_dataset, true_function
+from .i18n import use_language
+from .losses import gaussian_log_likelihood, half_mse, negative_elbo, prior_from_targets
+from .models import MLERegressor, VariationalRegressor
+from .plotting import plot_band, plot_data, plot_history, plot_mle_fit
+from .predict import predictive_quantiles, predictive_samples
+from .train import History, TrainingDiverged, fit
+from .utils import get_device, set_seed
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dataset",
+    "History",
+    "MLERegressor",
+    "TrainingDiverged",
+    "VariationalRegressor",
+    "fit",
+    "gaussian_log_likelihood",
+    "get_device",
+    "half_mse",
+    "make_dataset",
+    "negative_elbo",
+    "plot_band",
+    "plot_data",
+    "plot_history",
+    "plot_mle_fit",
+    "predictive_quantiles",
+    "predictive_samples",
+    "prior_from_targets",
+    "set_seed",
+    "true_function",
+    "use_language",
+]

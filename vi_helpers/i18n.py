@@ -1,0 +1,107 @@
+"""Figure text in English and Korean, and the font that can draw it."""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "ko")
+
+#: Every label a figure in the book uses, keyed by language. Add new keys to both.
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "x": "x",
+        "y": "y",
+        "data": "noisy data",
+        "true_f": "true function f(x)",
+        "mle_fit": "MLE fit",
+        "median": "median",
+        "band": "5–95 % band",
+        "title_data": "The synthetic data: f(x) plus Gaussian noise (σ = {sigma})",
+        "title_mle": "MLE network (1-20-1) after {epochs:,} epochs",
+        "title_band": (
+            "Variational regression: median and 5–95 % band "
+            "({num_samples:,} passes)"
+        ),
+        "epoch": "epoch",
+        "loss": "loss",
+        "train": "train",
+        "val": "validation",
+    },
+    "ko": {
+        "x": "x",
+        "y": "y",
+        "data": "잡음이 섞인 데이터",
+        "true_f": "참 함수 f(x)",
+        "mle_fit": "MLE 적합",
+        "median": "중앙값",
+        "band": "5–95 % 구간",
+        "title_data": "가상 데이터: f(x)에 가우시안 잡음(σ = {sigma})을 더한 값",
+        "title_mle": "MLE 신경망(1-20-1), {epochs:,} 에폭 학습 후",
+        "title_band": "변분 회귀: 중앙값과 5–95 % 구간 (순전파 {num_samples:,}번)",
+        "epoch": "에폭",
+        "loss": "손실",
+        "train": "학습",
+        "val": "검증",
+    },
+}
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` if the book has figure text for it, else raise ValueError."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    return lang
+
+
+def label(key: str, lang: str = "en", **fmt) -> str:
+    """The figure text ``key`` in ``lang``, formatted with ``fmt``."""
+    check_language(lang)
+    if key not in LABELS[lang]:
+        raise ValueError(f"key must be one of {sorted(LABELS[lang])}, got {key!r}")
+    return LABELS[lang][key].format(**fmt)
+
+
+def hangul_font_path() -> str | None:
+    """Where a NanumGothic font file lies, or None.
+
+    Looks in the ``koreanize-matplotlib`` package (without importing it: its
+    import emits a DeprecationWarning) and then in Debian's ``fonts-nanum``.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    candidates = []
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            candidates.append(Path(folder) / "fonts" / "NanumGothic.ttf")
+    candidates.append(Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"))
+    for path in candidates:
+        if path.is_file():
+            return str(path)
+    return None
+
+
+def use_language(lang: str) -> str:
+    """Prepare matplotlib for ``lang``: for Korean, a real Hangul font (NanumGothic).
+
+    Registers the NanumGothic file (see :func:`hangul_font_path`) and keeps the
+    ASCII minus sign so that negative tick labels draw with that font too.
+    Raises ImportError with the command to run when no Hangul font is found.
+    """
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    check_language(lang)
+    if lang == "ko":
+        path = hangul_font_path()
+        if path is None:
+            raise ImportError(
+                "Korean figures need a Hangul font: pip install koreanize-matplotlib "
+                "(or apt-get install fonts-nanum)"
+            )
+        font_manager.fontManager.addfont(path)
+        name = font_manager.FontProperties(fname=path).get_name()
+        mpl.rcParams["font.family"] = [name]
+    else:
+        mpl.rcParams["font.family"] = ["DejaVu Sans"]
+    mpl.rcParams["axes.unicode_minus"] = False
+    return lang

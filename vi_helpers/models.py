@@ -1,0 +1,72 @@
+"""The walkthrough's two networks. Models return tensors; they do not compute losses."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+
+class MLERegressor(nn.Module):
+    """The source's ``MLE_model``: one hidden layer of 20 ReLU units, 1 -> 20 -> 1.
+
+    ``forward(x)`` maps (N, 1) inputs to (N, 1) predictions.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out = nn.Sequential(nn.Linear(1, 20), nn.ReLU(), nn.Linear(20, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(x)
+
+
+def _head() -> nn.Sequential:
+    return nn.Sequential(
+        nn.Linear(1, 40), nn.ReLU(),
+        nn.Linear(40, 20), nn.ReLU(),
+        nn.Linear(20, 10), nn.ReLU(),
+        nn.Linear(10, 1),
+    )
+
+
+class VariationalRegressor(nn.Module):
+    r"""The source's ``VI_model``: two 1-40-20-10-1 ReLU heads, for mu and log-variance.
+
+    ``forward(x)`` returns ``(sample, mu, log_var)``, each (N, 1), where
+
+    .. math:: \text{sample} = \mu + (e^{\log\sigma^2/2} + 10^{-5})\,\varepsilon,
+              \quad \varepsilon \sim \mathcal{N}(0, 1)
+
+    (the reparameterisation trick, with the source's 1e-5 floor on sigma).
+    """
+
+    #: Added to sigma before sampling, as in the source.
+    SIGMA_FLOOR = 1e-5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.q_mu = _head()
+        self.q_log_var = _head()
+
+    def reparam(
+        self,
+        mu: torch.Tensor,
+        log_var: torch.Tensor,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
+        """Draw mu + sigma * eps with sigma = exp(0.5 * log_var) + 1e-5."""
+        sigma = torch.exp(0.5 * log_var) + self.SIGMA_FLOOR
+        if generator is None:
+            eps = torch.randn_like(sigma)  # the source's call, so the same numbers
+        else:
+            eps = torch.randn(
+                sigma.shape, generator=generator, dtype=sigma.dtype, device=sigma.device
+            )
+        return mu + sigma * eps
+
+    def forward(
+        self, x: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mu = self.q_mu(x)  # (N, 1)
+        log_var = self.q_log_var(x)  # (N, 1)
+        return self.reparam(mu, log_var, generator), mu, log_var
