@@ -138,3 +138,11 @@ def test_closed_form_of_a_deterministic_model_is_its_prediction():
     with torch.no_grad():
         pred = model(x).view(1, -1)
     torch.testing.assert_close(q, pred.expand(2, -1))
+
+
+def test_print_log_prints_the_sources_line(small_data, capsys):
+    vh.fit(vh.MLERegressor(), vh.half_mse, small_data, epochs=4, log_every=2,
+           progress=False, callback=vh.print_log)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("Epoch 2, Train Loss ") and ", Val Loss " in lines[0]

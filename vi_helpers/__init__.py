@@ -10,7 +10,7 @@ from .losses import gaussian_log_likelihood, half_mse, negative_elbo, prior_from
 from .models import MLERegressor, VariationalRegressor
 from .plotting import plot_band, plot_data, plot_history, plot_mle_fit
 from .predict import predictive_quantiles, predictive_samples
-from .train import History, TrainingDiverged, fit
+from .train import History, TrainingDiverged, fit, print_log
 from .utils import get_device, set_seed
 
 __version__ = "0.1.0"
@@ -32,6 +32,7 @@ __all__ = [
     "plot_history",
     "plot_mle_fit",
     "predictive_quantiles",
+    "print_log",
     "predictive_samples",
     "prior_from_targets",
     "set_seed",

@@ -144,3 +144,8 @@ def _validation_loss(model, loss_fn, x_val, y_val) -> float:
     devices = [x_val.device] if x_val.device.type == "cuda" else []
     with torch.no_grad(), torch.random.fork_rng(devices=devices):
         return _loss(model, loss_fn, x_val, y_val).item()
+
+
+def print_log(epoch: int, train_loss: float, val_loss: float) -> None:
+    """A ``fit`` callback that prints a line like the source's (true means, not /N)."""
+    print(f"Epoch {epoch}, Train Loss {train_loss:f}, Val Loss {val_loss:f}")
