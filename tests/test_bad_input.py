@@ -124,3 +124,17 @@ def test_nan_in_the_data_is_caught_before_training(small_data):
     loss = functools.partial(vh.negative_elbo, prior_mean=0.0, prior_var=1.0)
     with pytest.raises(ValueError, match="y holds 1 NaN or infinite value"):
         vh.fit(vh.VariationalRegressor(), loss, bad, epochs=3, progress=False)
+
+
+def test_fit_refuses_x_and_y_of_different_lengths(small_data):
+    bad = vh.Dataset(small_data.x, small_data.y[:-1], small_data.y_true,
+                     small_data.train_idx[:-1], small_data.val_idx, 1.5, 0)
+    with pytest.raises(ValueError, match=r"lengths differ: x=500, y=499"):
+        vh.fit(vh.MLERegressor(), vh.half_mse, bad, epochs=1, progress=False)
+
+
+def test_fit_refuses_a_flat_y(small_data):
+    flat = vh.Dataset(small_data.x, small_data.y.view(-1), small_data.y_true,
+                      small_data.train_idx, small_data.val_idx, 1.5, 0)
+    with pytest.raises(ValueError, match=r"y must have shape \(N, 1\), got \(500,\)"):
+        vh.fit(vh.MLERegressor(), vh.half_mse, flat, epochs=1, progress=False)
