@@ -8,6 +8,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Notebooks that tests read as data, not chapters for nbval to run.
+collect_ignore = ["fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _seeded():

@@ -1,0 +1,238 @@
+"""Student notebooks: no solution survives, outputs are gone, and they still run.
+
+Checked on a small fixture chapter (tests/fixtures/notebooks) and on every real
+chapter in notebooks/. Running is checked up to the first exercise, for the
+fixture and for the quickest real chapter of each language.
+"""
+
+import ast
+import builtins
+import json
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from IPython.core.inputtransformer2 import TransformerManager
+from nbclient import NotebookClient
+
+from vi_helpers import student
+from vi_helpers.student import PLACEHOLDERS, notebook_paths, tags
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+SOURCES = {"fixture": FIXTURES, "book": ROOT / "notebooks"}
+TIMES = ROOT / "book" / "data" / "notebook-times.json"
+LANGS = ("en", "ko")
+
+
+def chapters(kind):
+    return [p for lang in LANGS for p in notebook_paths(SOURCES[kind], lang)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """{kind: output folder}, built once per kind that has chapters in both languages."""
+    out = {}
+    for kind, src in SOURCES.items():
+        if all(notebook_paths(src, lang) for lang in LANGS):
+            out[kind] = tmp_path_factory.mktemp(kind)
+            student.build(src, out[kind])
+    return out
+
+
+def pairs():
+    """(kind, original chapter) for the fixture and every real chapter."""
+    return [
+        pytest.param(kind, path, id=f"{kind}:{path.parent.name}/{path.name}")
+        for kind in SOURCES for path in chapters(kind)
+    ]
+
+
+def load(kind, path, built):
+    if kind not in built:
+        pytest.skip(f"no {kind} chapters in both languages yet")
+    original = nbformat.read(path, as_version=4)
+    handout = nbformat.read(built[kind] / path.parent.name / path.name, as_version=4)
+    return original, handout
+
+
+def solution_lines(nb):
+    """Lines of solution cells that no other cell of the notebook also has."""
+    elsewhere = {
+        line.strip()
+        for cell in nb.cells if "solution" not in tags(cell)
+        for line in cell.source.splitlines()
+    }
+    return {
+        line.strip()
+        for cell in nb.cells if "solution" in tags(cell)
+        for line in cell.source.splitlines()
+        if len(line.strip()) >= 4 and line.strip() not in elsewhere
+    }
+
+
+def test_the_fixture_has_what_the_tests_need():
+    nb = nbformat.read(FIXTURES / "en" / "01-fixture.ipynb", as_version=4)
+    kinds = {(c.cell_type, "remove-cell" in tags(c)) for c in nb.cells
+             if {"solution", "remove-cell"} & set(tags(c))}
+    assert kinds == {("code", False), ("markdown", False), ("code", True)}
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("kind,path", pairs())
+def test_no_solution_survives(kind, path, built):
+    original, handout = load(kind, path, built)
+    lines = solution_lines(original)
+    assert lines, f"{path.name} has no solution cells"
+    left = {line.strip() for cell in handout.cells for line in cell.source.splitlines()}
+    survivors = sorted(lines & left)
+    assert not survivors, f"solution lines left in the student {path.name}: {survivors}"
+
+
+@pytest.mark.parametrize("kind,path", pairs())
+def test_placeholders_and_cleared_outputs(kind, path, built):
+    original, handout = load(kind, path, built)
+    lang = path.parent.name
+    by_id = {cell.id: cell for cell in handout.cells}
+    for cell in original.cells:
+        if "remove-cell" in tags(cell):
+            assert cell.id not in by_id, "cells hidden in the book stay out"
+            continue
+        new = by_id.pop(cell.id)
+        if "solution" in tags(cell):
+            assert new.source == PLACEHOLDERS[lang][cell.cell_type]
+            assert not {"solution", "hide-input"} & set(tags(new))
+        else:
+            assert new.source == cell.source
+        if new.cell_type == "code":
+            assert new.outputs == [] and new.execution_count is None
+        assert "execution" not in new.metadata
+    assert not by_id, "no cell is added"
+    assert [c.id for c in handout.cells] == [
+        c.id for c in original.cells if "remove-cell" not in tags(c)
+    ], "order is kept"
+
+
+def test_zip_holds_a_folder_that_runs_on_its_own(built):
+    out = built["fixture"]
+    for lang in LANGS:
+        with zipfile.ZipFile(out / f"vi-book-student-{lang}.zip") as zf:
+            names = set(zf.namelist())
+            top = f"vi-book-student-{lang}/"
+            for need in ("README.md", "requirements.txt", "pyproject.toml",
+                         "vi_helpers/__init__.py", "vi_helpers/doctor.py",
+                         f"notebooks/{lang}/01-fixture.ipynb"):
+                assert top + need in names
+            assert not any("__pycache__" in n for n in names)
+            inside = zf.read(f"{top}notebooks/{lang}/01-fixture.ipynb")
+        assert inside == (out / lang / "01-fixture.ipynb").read_bytes()
+
+
+def test_build_is_repeatable_and_drops_stale_chapters(tmp_path):
+    student.build(FIXTURES, tmp_path)
+    first = (tmp_path / "vi-book-student-en.zip").read_bytes()
+    (tmp_path / "en" / "99-renamed.ipynb").write_text("{}")
+    student.build(FIXTURES, tmp_path)
+    assert not (tmp_path / "en" / "99-renamed.ipynb").exists()
+    assert (tmp_path / "vi-book-student-en.zip").read_bytes() == first
+
+
+def test_an_empty_language_folder_is_refused(tmp_path):
+    (tmp_path / "en").mkdir()
+    with pytest.raises(ValueError, match="notebooks must hold en/\\*.ipynb"):
+        student.build(tmp_path, tmp_path / "out")
+
+
+def _names(src):
+    """(names a code cell binds, names it reads)."""
+    tree = ast.parse(TransformerManager().transform_cell(src))
+    stores, loads = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else stores).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stores.add(node.name)
+        elif isinstance(node, ast.arg):
+            stores.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            stores |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return stores, loads
+
+
+@pytest.mark.parametrize("kind,path", pairs())
+def test_story_does_not_need_the_solutions(kind, path):
+    """No cell that stays reads a name that only a solution or hidden cell binds."""
+    nb = nbformat.read(path, as_version=4)
+    kept, dropped, problems = set(builtins.__dict__), set(), []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        stores, loads = _names(cell.source)
+        if {"solution", "remove-cell"} & set(tags(cell)):
+            dropped |= stores
+            continue
+        needed = (loads - stores - kept) & dropped
+        if needed:
+            problems.append(f"cell {i} reads {sorted(needed)}")
+        kept |= stores
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def _until_first_exercise(nb):
+    cells = []
+    for cell in nb.cells:
+        if "exercise" in tags(cell):
+            return cells
+        cells.append(cell)
+    raise AssertionError("the notebook has no exercise")
+
+
+def quickest(lang):
+    """The real chapter with exercises that ran quickest (book/data/notebook-times.json).
+
+    Without a recorded time, the one with the fewest code cells before its first
+    exercise.
+    """
+    times = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
+    candidates = []
+    for path in notebook_paths(SOURCES["book"], lang):
+        nb = nbformat.read(path, as_version=4)
+        if not any("exercise" in tags(c) for c in nb.cells):
+            continue
+        key = f"{lang}/{path.name}"
+        code = sum(c.cell_type == "code" for c in _until_first_exercise(nb))
+        candidates.append(((key not in times, times.get(key, 0), code), path))
+    return min(candidates)[1] if candidates else None
+
+
+def to_run():
+    params = [pytest.param("fixture", FIXTURES / lang / "01-fixture.ipynb",
+                           id=f"fixture:{lang}") for lang in LANGS]
+    for lang in LANGS:
+        path = quickest(lang)
+        if path is not None:
+            params.append(pytest.param("book", path, id=f"book:{lang}/{path.name}"))
+    return params
+
+
+@pytest.mark.parametrize("kind,path", to_run())
+def test_student_notebook_runs_up_to_the_first_exercise(kind, path, built, monkeypatch):
+    # The python3 kernelspec runs "python": make that this interpreter.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    if kind not in built:
+        pytest.skip(f"no {kind} chapters in both languages yet")
+    handout = nbformat.read(built[kind] / path.parent.name / path.name, as_version=4)
+    handout.cells = _until_first_exercise(handout)
+    assert any(c.cell_type == "code" for c in handout.cells)
+    # Run where the original lies, so relative paths (../../book/data) resolve.
+    client = NotebookClient(
+        handout, timeout=120, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()  # raises CellExecutionError on the first failing cell
+    errors = [o for c in handout.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert not errors, json.dumps(errors)[:500]

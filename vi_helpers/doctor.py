@@ -1,0 +1,306 @@
+"""Pre-flight check for a workshop laptop: ``python -m vi_helpers.doctor``.
+
+Each check is a function that returns a :class:`Result`; :func:`main` runs them
+all, prints one line per check (and how to fix each one that fails) and exits
+with status 0 only when every check passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.metadata
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import i18n
+
+#: The repository's pins, next to the package in a clone.
+REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
+
+#: Used when the installed metadata cannot be read (must match pyproject.toml).
+FALLBACK_REQUIRES_PYTHON = ">=3.10"
+
+#: What the Hangul check draws: Korean figure text and an (ASCII) negative number.
+HANGUL_SAMPLE = "변분 추론: 학습 손실 -1.5"
+
+INSTALL = "pip install -r requirements.txt"
+OFFLINE = "pip install --no-index --find-links wheels -r requirements.txt"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one check: a name, pass or fail, what was found, the fix."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        status = "OK  " if self.ok else "FAIL"
+        text = f"{status} {self.name}: {self.detail}"
+        if not self.ok and self.fix:
+            text += f"\n     fix: {self.fix}"
+        return text
+
+
+def read_pins(path: Path | str = REQUIREMENTS) -> dict[str, str]:
+    """The ``name==version`` pins of a requirements file, as {name: version}."""
+    pins = {}
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*==\s*([^\s;]+)", line)
+        if match is None:
+            raise ValueError(
+                f"requirement must be pinned as name==version, got {raw!r}"
+            )
+        pins[match[1]] = match[2]
+    return pins
+
+
+def _public(version: str) -> str:
+    """``2.13.0+cpu`` -> ``2.13.0``: a pin without a local label matches any build."""
+    return version.split("+", 1)[0]
+
+
+def _parse_minimum(spec: str) -> tuple[int, ...]:
+    match = re.fullmatch(r"\s*>=\s*(\d+(?:\.\d+)*)\s*", spec)
+    if match is None:
+        raise ValueError(f"requires-python must look like '>=3.10', got {spec!r}")
+    return tuple(int(p) for p in match[1].split("."))
+
+
+def check_python(version_info: Sequence[int] | None = None) -> Result:
+    """Python is at least the version pyproject.toml requires."""
+    try:
+        spec = importlib.metadata.metadata("vi_helpers")["Requires-Python"]
+    except importlib.metadata.PackageNotFoundError:
+        spec = None
+    minimum = _parse_minimum(spec or FALLBACK_REQUIRES_PYTHON)
+    have = tuple(version_info or sys.version_info[:3])
+    shown = ".".join(str(p) for p in have[:3])
+    wanted = ".".join(str(p) for p in minimum)
+    if have[: len(minimum)] >= minimum:
+        return Result("python", True, f"{shown} (needs {wanted} or newer)")
+    return Result(
+        "python", False, f"{shown} is too old (needs {wanted} or newer)",
+        f"install Python {wanted} or newer, then create the environment again "
+        "(make venv)",
+    )
+
+
+def check_packages(requirements: Path | str | None = None) -> Result:
+    """Every package pinned in requirements.txt is installed at its pinned version.
+
+    Reads the clone's ``requirements.txt`` (next to the package), else the one in
+    the current folder.
+    """
+    if requirements is None:
+        requirements = REQUIREMENTS
+        if not REQUIREMENTS.is_file():
+            requirements = Path.cwd() / "requirements.txt"
+    path = Path(requirements)
+    if not path.is_file():
+        return Result(
+            "packages", False, f"no {path.name} here to compare against",
+            "run the doctor from a clone of the book's repository",
+        )
+    pins = read_pins(path)
+    wrong = []
+    for name, pinned in pins.items():
+        try:
+            have = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            wrong.append(f"{name} missing (pinned {pinned})")
+            continue
+        if _public(have) != pinned:
+            wrong.append(f"{name} {have} (pinned {pinned})")
+    if wrong:
+        return Result(
+            "packages", False,
+            f"{len(wrong)} of {len(pins)} pins not met: " + ", ".join(wrong),
+            f"{INSTALL} (offline room: {OFFLINE})",
+        )
+    return Result("packages", True, f"all {len(pins)} pins of {path.name} met")
+
+
+def check_hangul_font() -> Result:
+    """A Hangul font is found and matplotlib draws Korean text without missing glyphs.
+
+    Sets up matplotlib as a Korean notebook does (``use_language("ko")``) inside
+    an ``rc_context``, so the caller's settings are left as they were.
+    """
+    fix = (
+        "pip install koreanize-matplotlib==0.1.1 (it ships NanumGothic), "
+        "or apt-get install fonts-nanum"
+    )
+    path = i18n.hangul_font_path()
+    if path is None:
+        return Result("hangul font", False, "no NanumGothic font found", fix)
+
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with mpl.rc_context(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        i18n.use_language("ko")
+        fig = Figure(figsize=(3, 1))
+        FigureCanvasAgg(fig)
+        fig.text(0.05, 0.5, HANGUL_SAMPLE)
+        fig.canvas.draw()
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        return Result(
+            "hangul font", False,
+            f"{Path(path).name} found, but matplotlib cannot draw Korean with it: "
+            f"{missing[0]}",
+            fix + "; then delete matplotlib's font cache (python -c \"import "
+            "matplotlib; print(matplotlib.get_cachedir())\")",
+        )
+    return Result("hangul font", True, f"{Path(path).name} draws Korean text")
+
+
+def check_widgets() -> Result:
+    """ipywidgets and its notebook and JupyterLab front ends are importable."""
+    versions = []
+    for module in ("ipywidgets", "widgetsnbextension", "jupyterlab_widgets"):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError as exc:
+            return Result(
+                "widgets", False, f"cannot import {module} ({exc})",
+                "pip install ipywidgets==8.1.9 (it brings widgetsnbextension and "
+                "jupyterlab_widgets), then restart JupyterLab",
+            )
+        versions.append(f"{module} {getattr(mod, '__version__', '?')}")
+    return Result("widgets", True, ", ".join(versions))
+
+
+def check_device() -> Result:
+    """The device ``get_device()`` picks runs a small computation correctly."""
+    import torch
+
+    from .utils import get_device
+
+    device = get_device()
+    x = torch.ones(64, 64, device=device)
+    total = float((x @ x).sum().item())
+    if total != 64.0**3:
+        return Result(
+            "device", False, f"{device}: a 64x64 product gave {total}, not {64**3}",
+            "update the GPU driver, or reinstall torch==2.13.0 for the CPU",
+        )
+    if device.type == "cuda":
+        name = torch.cuda.get_device_name(device)
+    elif device.type == "cpu":
+        name = f"{torch.get_num_threads()} threads; every chapter runs on a CPU"
+    else:
+        name = device.type
+    return Result("device", True, f"{device.type} ({name}), torch {torch.__version__}")
+
+
+def check_training(
+    epochs: int = 300, n: int = 2000, time_limit: float = 60.0
+) -> Result:
+    """A short fit of the book's variational model must lower its loss in time.
+
+    Trains ``VariationalRegressor`` with ``negative_elbo`` on ``make_dataset(n)``
+    for ``epochs`` full-batch Adam steps on ``get_device()``; passes when the
+    last validation loss is below the first training loss and the run took at
+    most ``time_limit`` seconds.
+    """
+    from .data import make_dataset
+    from .losses import negative_elbo, prior_from_targets
+    from .models import VariationalRegressor
+    from .train import fit
+    from .utils import get_device, set_seed
+
+    set_seed(0)
+    device = get_device()
+    data = make_dataset(n=n, seed=0).to(device)
+    prior_mean, prior_var = prior_from_targets(data.y_train)
+    model = VariationalRegressor().to(device)
+
+    def loss_fn(sample, y, mu, log_var):
+        return negative_elbo(sample, y, mu, log_var, prior_mean, prior_var)
+
+    start = time.perf_counter()
+    history = fit(model, loss_fn, data, epochs=epochs, progress=False)
+    seconds = time.perf_counter() - start
+    first, last = history.train_loss[0], history.val_loss[-1]
+    detail = (
+        f"{epochs} epochs on {n} points in {seconds:.1f} s, "
+        f"loss {first:.3f} -> {last:.3f}"
+    )
+    if not last < first:
+        return Result(
+            "training", False, detail + " (did not go down)",
+            "reinstall the pinned torch (pip install torch==2.13.0) and run again",
+        )
+    if seconds > time_limit:
+        return Result(
+            "training", False, detail + f" (over the {time_limit:.0f} s limit)",
+            "close other programs and run again; if it stays slow, use the "
+            "shared JupyterHub or Binder instead of this computer",
+        )
+    return Result("training", True, detail)
+
+
+CHECKS: tuple[Callable[[], Result], ...] = (
+    check_python,
+    check_packages,
+    check_hangul_font,
+    check_widgets,
+    check_device,
+    check_training,
+)
+
+
+def run_checks(checks: Sequence[Callable[[], Result]] | None = None) -> list[Result]:
+    """Run each check (default: :data:`CHECKS`); one that raises becomes a failure."""
+    results = []
+    for check in CHECKS if checks is None else checks:
+        name = check.__name__.removeprefix("check_").replace("_", " ")
+        try:
+            results.append(check())
+        except Exception as exc:  # a broken install can fail in any way
+            results.append(
+                Result(name, False, f"raised {type(exc).__name__}: {exc}", INSTALL)
+            )
+    return results
+
+
+def report(results: Sequence[Result]) -> str:
+    """The plain-text report: one line per check, then a summary line."""
+    lines = [r.line() for r in results]
+    failed = sum(not r.ok for r in results)
+    if failed:
+        lines.append(
+            f"{failed} of {len(results)} checks failed: fix them and run again."
+        )
+    else:
+        lines.append(f"All {len(results)} checks passed: this computer is ready.")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m vi_helpers.doctor", description=__doc__.splitlines()[0]
+    )
+    parser.parse_args(argv)
+    results = run_checks()
+    print(report(results))
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

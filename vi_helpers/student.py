@@ -1,0 +1,197 @@
+"""Student notebooks without solutions: ``python -m vi_helpers.student``.
+
+For each language, copies ``notebooks/<lang>/*.ipynb`` into ``student/<lang>/``
+with every cell tagged ``solution`` replaced by a short placeholder, the cells
+the book hides (``remove-cell``: checks for the test suite) left out, outputs and
+execution counts cleared. Then zips each language with what the notebooks need
+to run (``vi_helpers``, ``requirements.txt``, ``pyproject.toml``, ``book/data``)
+into ``student/vi-book-student-<lang>.zip``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from .i18n import LANGUAGES, check_language
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+OUT = ROOT / "student"
+
+#: What replaces a solution cell, by language and cell type.
+PLACEHOLDERS = {
+    "en": {"code": "# Your solution here", "markdown": "*Your answer here.*"},
+    "ko": {"code": "# 여기에 풀이를 작성하세요", "markdown": "*여기에 답을 적으세요.*"},
+}
+
+#: Tags that only make sense on a solution, dropped from its placeholder.
+SOLUTION_TAGS = {"solution", "hide-input", "hide-output", "hide-cell"}
+
+#: Cell metadata that records a run (timings, scroll state): not for a handout.
+RUN_METADATA = {"execution", "collapsed", "scrolled", "ExecuteTime"}
+
+#: Files from the repository root that go into each zip beside the notebooks.
+SUPPORT = ("requirements.txt", "pyproject.toml", "LICENSE", "vi_helpers", "book/data")
+
+README = {
+    "en": """\
+# Variational inference for regression: student notebooks
+
+The book's chapters with the exercise solutions taken out. Set up once
+(Python 3.10 or newer):
+
+    python -m venv .venv
+    source .venv/bin/activate        # Windows: .venv\\Scripts\\activate
+    pip install -r requirements.txt
+    pip install --no-deps -e .
+    python -m vi_helpers.doctor      # every line should start with OK
+    jupyter lab notebooks/en
+
+Where a cell says `# Your solution here`, write your own code. The book shows
+the solutions behind a "Show" button, for when you are done.
+""",
+    "ko": """\
+# 변분 추론으로 회귀하기: 실습용 노트북
+
+연습문제의 풀이를 뺀 교재 노트북입니다. 처음 한 번만 준비하면 됩니다
+(Python 3.10 이상):
+
+    python -m venv .venv
+    source .venv/bin/activate        # Windows: .venv\\Scripts\\activate
+    pip install -r requirements.txt
+    pip install --no-deps -e .
+    python -m vi_helpers.doctor      # 모든 줄이 OK로 시작해야 합니다
+    jupyter lab notebooks/ko
+
+`# 여기에 풀이를 작성하세요`라고 적힌 셀에 직접 코드를 써 보세요. 풀이는
+다 풀고 나서 교재에서 펼쳐 볼 수 있습니다.
+""",
+}
+
+#: A fixed timestamp for zip entries, so the same notebooks give the same zip.
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def tags(cell) -> list[str]:
+    """The cell's tags (an empty list when it has none)."""
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def notebook_paths(notebooks: Path | str, lang: str) -> list[Path]:
+    """The chapters of one language, sorted by name."""
+    folder = Path(notebooks) / check_language(lang)
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def student_notebook(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """A copy of ``nb`` for learners: placeholders for solutions, no outputs.
+
+    Cells tagged ``solution`` keep their type and id but their source becomes
+    ``PLACEHOLDERS[lang][cell_type]``; cells tagged ``remove-cell`` are left out;
+    every code cell loses its outputs and execution count.
+    """
+    placeholders = PLACEHOLDERS[check_language(lang)]
+    out = nbformat.from_dict(nb)  # a deep copy
+    cells = []
+    for cell in out.cells:
+        cell_tags = tags(cell)
+        if "remove-cell" in cell_tags:
+            continue
+        for key in RUN_METADATA:
+            cell.metadata.pop(key, None)
+        if "solution" in cell_tags:
+            cell.source = placeholders[cell.cell_type]
+            kept = [t for t in cell_tags if t not in SOLUTION_TAGS]
+            if kept:
+                cell.metadata["tags"] = kept
+            else:
+                cell.metadata.pop("tags", None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cells.append(cell)
+    out.cells = cells
+    out.metadata.pop("widgets", None)  # saved widget state belongs to the outputs
+    return out
+
+
+def _zip(out: Path, lang: str, notebooks: list[Path], root: Path) -> Path:
+    """Write ``vi-book-student-<lang>.zip``: a folder that runs on its own."""
+    top = f"vi-book-student-{lang}"
+    path = out / f"{top}.zip"
+    files: list[tuple[Path, str]] = [
+        (p, f"notebooks/{lang}/{p.name}") for p in notebooks
+    ]
+    for name in SUPPORT:
+        src = root / name
+        if src.is_file():
+            files.append((src, name))
+        elif src.is_dir():
+            for f in sorted(src.rglob("*")):
+                if f.is_file() and "__pycache__" not in f.parts:
+                    files.append((f, f.relative_to(root).as_posix()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        entries = [(f"{top}/README.md", README[lang].encode("utf-8"))]
+        entries += [(f"{top}/{arc}", src.read_bytes()) for src, arc in files]
+        for arcname, data in entries:
+            info = zipfile.ZipInfo(arcname, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return path
+
+
+def build(
+    notebooks: Path | str = NOTEBOOKS,
+    out: Path | str = OUT,
+    root: Path | str = ROOT,
+    languages: tuple[str, ...] = LANGUAGES,
+) -> dict[str, list[Path]]:
+    """Write the student notebooks and zips; returns {lang: [written notebooks]}.
+
+    ``out/<lang>/`` is emptied first, so a chapter that was renamed or removed
+    does not linger. ``root`` is where the zip's support files are taken from.
+    """
+    out, root = Path(out), Path(root)
+    written: dict[str, list[Path]] = {}
+    for lang in languages:
+        sources = notebook_paths(notebooks, lang)
+        if not sources:
+            raise ValueError(f"notebooks must hold {lang}/*.ipynb, found none in "
+                             f"{Path(notebooks) / lang}")
+        folder = out / lang
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        written[lang] = []
+        for src in sources:
+            nb = student_notebook(nbformat.read(src, as_version=4), lang)
+            dst = folder / src.name
+            nbformat.write(nb, dst)
+            written[lang].append(dst)
+        _zip(out, lang, written[lang], root)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m vi_helpers.student", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    written = build(args.notebooks, args.out)
+    for lang, paths in written.items():
+        print(f"{args.out / lang}: {len(paths)} notebooks, "
+              f"{args.out / f'vi-book-student-{lang}.zip'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
