@@ -26,7 +26,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# tools/fetch_assets.py: MathJax, RequireJS, the widget manager and the Korean web
+# font from npm into .offline/ (ignored), served from _build/html/_static/offline/;
+# without npm it says so and the pages load them from public CDNs instead.
 book: $(STAMP)
+	$(PY) tools/fetch_assets.py
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
 lint: $(STAMP)
@@ -60,4 +64,4 @@ doctor: $(STAMP)
 	$(PY) -m vi_helpers.doctor
 
 clean:
-	rm -rf _build student
+	rm -rf _build student screenshots

@@ -1,0 +1,173 @@
+"""Sphinx extension for the book's site: page language, language switch, offline assets.
+
+Loaded from ``_config.yml`` (``sphinx: local_extensions: {vi_site: book/_ext}``).
+
+* ``<html lang>`` per page: pages under ``notebooks/ko/`` or ``book/ko/`` are ``ko``,
+  every other page ``en``.
+* A language switch at the top of each page that has a counterpart in the other
+  language (``notebooks/en/X`` <-> ``notebooks/ko/X``, ``book/en/X`` <->
+  ``book/ko/X``, ``book/X`` <-> ``book/ko/X``), plus ``<link rel="alternate"
+  hreflang>`` in the head.
+* Offline assets: when ``tools/fetch_assets.py`` has fetched them into ``.offline/``,
+  MathJax, RequireJS, the widget manager and the Noto Sans KR web font are served
+  from ``_static/offline/``; otherwise from public CDNs (and the build says so).
+  Each page carries ``<meta name="vi-assets" content="offline|cdn">``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+try:  # imported as a local extension, book/_ext is on sys.path
+    import vi_assets as va
+except ImportError:  # pragma: no cover - imported as a package
+    from . import vi_assets as va
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("en", "ko")
+SWITCH_LABEL = {"en": "English", "ko": "한국어"}
+SPHINX_DEFAULT_MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
+
+
+def page_language(pagename: str) -> str:
+    """``ko`` for pages under ``notebooks/ko/`` or ``book/ko/``, else ``en``."""
+    return "ko" if pagename.startswith(("notebooks/ko/", "book/ko/")) else "en"
+
+
+def counterpart_candidates(pagename: str) -> list[str]:
+    """Names the same page may have in the other language, most likely first.
+
+    ``notebooks/en/X`` <-> ``notebooks/ko/X``, ``book/en/X`` <-> ``book/ko/X``, and a
+    page directly under ``book/`` (the landing page) <-> ``book/ko/X``.
+    """
+    for prefix, others in (
+        ("notebooks/en/", ["notebooks/ko/"]),
+        ("notebooks/ko/", ["notebooks/en/"]),
+        ("book/en/", ["book/ko/"]),
+        ("book/ko/", ["book/en/", "book/"]),
+        ("book/", ["book/ko/"]),
+    ):
+        if pagename.startswith(prefix):
+            return [other + pagename[len(prefix) :] for other in others]
+    return []
+
+
+def counterpart_name(pagename: str, existing) -> str | None:
+    """The page in the other language among ``existing`` names, or None."""
+    return next((c for c in counterpart_candidates(pagename) if c in existing), None)
+
+
+def _offline(app: Sphinx) -> bool:
+    return _OFFLINE.get(id(app), False)
+
+
+_OFFLINE: dict[int, bool] = {}
+
+
+def _configure_assets(app: Sphinx, config: Config) -> None:
+    root = Path(app.srcdir)
+    offline = va.offline_ready(root)
+    _OFFLINE[id(app)] = offline
+    config.html_static_path = [
+        *config.html_static_path,
+        str(HERE / "static"),
+        *([str(va.offline_root(root))] if offline else []),
+    ]
+    # pydata-sphinx-theme logs "Got invalid theme mode" (a console error) on every
+    # first visit unless the template variable default_mode is set
+    config.html_context = {"default_mode": "auto", **(config.html_context or {})}
+    src = va.LOCAL if offline else va.CDN
+    if config.mathjax_path in (SPHINX_DEFAULT_MATHJAX, "", None):
+        config.mathjax_path = src["mathjax"]
+    widgets_cdn = {} if offline else {"data-jupyter-widgets-cdn": va.CDN_WIDGETS}
+    # the manager's folder: a URL, or relative to _static/ where vi_widgets.js lies
+    manager_dir = src["html-manager"].rsplit("/", 1)[0]
+    config.nb_ipywidgets_js = {
+        src["requirejs"]: {},
+        "vi_widgets.js": {"data-html-manager": manager_dir},
+        src["html-manager"]: widgets_cdn,
+    }
+    if offline:
+        logger.info(
+            "vi_site: MathJax, RequireJS, widget manager and fonts served "
+            "from _static/offline/ (fetched by tools/fetch_assets.py)"
+        )
+    else:
+        logger.info(
+            "vi_site: offline assets not fetched (run tools/fetch_assets.py "
+            "with npm); the pages load MathJax, RequireJS, the widget "
+            "manager and fonts from cdn.jsdelivr.net",
+            color="yellow",
+        )
+
+
+def _add_css(app: Sphinx) -> None:
+    fonts = va.LOCAL["font-css"] if _offline(app) else va.CDN["font-css"]
+    for css in [fonts] if isinstance(fonts, str) else fonts:
+        app.add_css_file(css)
+    app.add_css_file("vi_site.css")
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    lang = page_language(pagename)
+    context["language"] = lang
+    meta = [
+        f'<meta name="vi-assets" content="{"offline" if _offline(app) else "cdn"}" />'
+    ]
+    other = counterpart_name(pagename, app.env.found_docs)
+    if other and "body" in context:
+        other_lang = page_language(other)
+        href = html.escape(app.builder.get_relative_uri(pagename, other))
+        meta.append(f'<link rel="alternate" hreflang="{other_lang}" href="{href}" />')
+        label = SWITCH_LABEL[other_lang]
+        switch = (
+            f'<nav class="vi-lang-switch" aria-label="Language / 언어">'
+            f'<a href="{href}" hreflang="{other_lang}" lang="{other_lang}" '
+            f'rel="alternate">{label}</a></nav>\n'
+        )
+        context["body"] = switch + context["body"]
+    context["metatags"] = context.get("metatags", "") + "\n".join(meta) + "\n"
+
+
+def _dedupe_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """Drop repeated inline scripts and files (in place: Sphinx restores the list).
+
+    Scripts added by extensions after the builder started (sphinx-thebe,
+    sphinx-togglebutton) land twice, once with filename None and once with "", and a
+    repeated ``const THEBE_JS_URL`` is a SyntaxError in the console of every page.
+    """
+    for key in ("script_files", "css_files"):
+        files = context.get(key)
+        if not isinstance(files, list):
+            continue
+        seen, unique = set(), []
+        for asset in files:
+            attrs = getattr(asset, "attributes", {}) or {}
+            ident = (
+                getattr(asset, "filename", str(asset)) or "",
+                tuple(sorted((k, str(v)) for k, v in attrs.items())),
+            )
+            if ident not in seen:
+                seen.add(ident)
+                unique.append(asset)
+        files[:] = unique
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _configure_assets)
+    app.connect("builder-inited", _add_css)
+    app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _dedupe_assets, priority=900)  # after myst-nb
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,442 @@
+"""The built site (`_build/html`), checked the way a reader sees it.
+
+* no load from the internet in any built HTML, CSS or JS (offline workshop rooms);
+* no broken internal link or anchor;
+* in headless Chromium, with every request outside a local server blocked: each
+  page of ``_toc.yml`` (both languages) has its title, ``<html lang>``, rendered
+  math, loaded images, Hangul in a real font, a working language switch, a live
+  static explorer, and no console error. A screenshot of each page goes to
+  ``screenshots/`` (not committed).
+
+Run ``make book`` first. Without Chromium the browser tests are skipped with a note
+on how to install it; with ``VI_REQUIRE_BROWSER=1`` (set by ``.ci/run``) anything
+missing is a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from site_helpers import (
+    ROOT,
+    SITE,
+    Page,
+    broken_internal_links,
+    internet_loads,
+    serve,
+    toc_pages,
+    toc_root,
+)
+
+REQUIRE = os.environ.get("VI_REQUIRE_BROWSER") == "1"
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = (
+    "install Chromium to run the browser checks of the site: "
+    "`sudo apt-get install chromium` (Debian/Ubuntu), or point VI_CHROMIUM at a "
+    "Chromium/Chrome binary"
+)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+PAGE_TIMEOUT_MS = 20_000
+H1 = "article h1"  # the page's title (another h1, print-only, sits above it)
+
+
+def _missing(why: str) -> None:
+    """Skip, or fail where the checks must run (CI)."""
+    if REQUIRE:
+        pytest.fail(f"{why} (VI_REQUIRE_BROWSER=1: this must not be skipped)")
+    pytest.skip(why)
+
+
+def _site() -> Path:
+    if not (SITE / "index.html").is_file():
+        _missing("no built site in _build/html: run make book first")
+    return SITE
+
+
+def _assets_mode(site: Path) -> str:
+    """'offline' or 'cdn': how `make book` provided MathJax & co (vi_site meta tag)."""
+    text = (site / f"{toc_root()}.html").read_text(encoding="utf-8")
+    found = re.search(r'<meta name="vi-assets" content="(\w+)"', text)
+    return found.group(1) if found else "unknown"
+
+
+def _need_offline_build(site: Path) -> None:
+    mode = _assets_mode(site)
+    if mode != "offline":
+        _missing(
+            f"the site was built with assets from CDNs (vi-assets={mode}): npm was "
+            "missing when `make book` ran; install Node.js/npm and rebuild"
+        )
+
+
+# ------------------------------------------------------------- static file checks
+def test_site_loads_nothing_from_the_internet():
+    site = _site()
+    _need_offline_build(site)
+    loads = internet_loads(site)
+    assert not loads, "the built site loads from the internet:\n" + "\n".join(loads)
+
+
+def test_offline_assets_are_in_the_site():
+    site = _site()
+    _need_offline_build(site)
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import vi_assets
+
+    for rel in vi_assets.LOCAL.values():
+        assert (site / "_static" / rel).is_file(), f"_static/{rel} missing"
+
+
+def test_no_broken_internal_links():
+    problems = broken_internal_links(_site())
+    assert not problems, f"{len(problems)} broken internal links:\n" + "\n".join(
+        problems[:50]
+    )
+
+
+def test_every_toc_page_was_built_in_both_languages():
+    site = _site()
+    pages = toc_pages()
+    names = {p.name for p in pages}
+    missing = [p.html for p in pages if not (site / p.html).is_file()]
+    assert not missing, f"pages of _toc.yml not built: {missing}"
+    lonely = [
+        p.name
+        for p in pages
+        if p.name.startswith(("notebooks/", "book/en/", "book/ko/"))
+        and p.counterpart(names) is None
+    ]
+    assert not lonely, f"pages without a counterpart in the other language: {lonely}"
+
+
+# ------------------------------------------------------------------ the browser
+def _chromium() -> str | None:
+    candidates = [os.environ.get("VI_CHROMIUM"), "/usr/bin/chromium"]
+    candidates += [
+        shutil.which(n)
+        for n in (
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+        )
+    ]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+@pytest.fixture(scope="module")
+def browser_site():
+    """(context, base URL, blocked requests) with Chromium on a local server."""
+    site = _site()
+    executable = _chromium()
+    if executable is None:
+        _missing(f"Chromium not found: {INSTALL_HINT}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed: `make venv` (requirements.txt)")
+    _need_offline_build(site)  # a CDN build cannot pass with the internet blocked
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with serve(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900},
+            locale="en-US",
+            service_workers="block",
+        )
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        blocked: list[str] = []
+
+        def route(r):
+            url = r.request.url
+            if url.startswith(base) or url.startswith("data:"):
+                r.continue_()
+            else:
+                blocked.append(url)
+                r.abort("blockedbyclient")
+
+        context.route("**/*", route)
+        try:
+            yield context, base, blocked
+        finally:
+            context.close()
+            browser.close()
+
+
+PAGES = toc_pages() if (ROOT / "_toc.yml").is_file() else []
+
+
+def _wait_ready(page) -> None:
+    """After `load`: MathJax typeset, web fonts and widgets rendered."""
+    page.evaluate(
+        """async () => {
+          if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+            await MathJax.startup.promise;
+          await document.fonts.ready;
+        }"""
+    )
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
+    if views.count():
+        page.wait_for_function(
+            """n => document.querySelectorAll('.jupyter-widgets, .widget-container,'
+                 + ' .jupyter-widget').length >= n""",
+            arg=views.count(),
+        )
+
+
+RAW_MATH_JS = """() => {
+  const main = document.querySelector('main') || document.body;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll('pre, code, script, style, textarea, mjx-container, svg, '
+    + '.highlight, .MathJax, .vi-lang-switch, .headerlink').forEach(e => e.remove());
+  return copy.textContent;
+}"""
+
+
+def _raw_math(text: str) -> list[str]:
+    found = re.findall(r"\$\$.{0,40}", text)
+    found += re.findall(r"\\[()\[\]].{0,40}", text)
+    found += re.findall(
+        r"\\(?:begin|end|frac|mathcal|mathbf|sigma|mu|sum|int|log"
+        r"|exp|left|right|cdot|hat|tilde|theta|text)\b.{0,30}",
+        text,
+    )
+    for m in re.finditer(r"\$([^$\n]{1,80})\$", text):
+        if re.search(r"[\\^_{}=]|^\s*[A-Za-z]\s*$", m.group(1)):
+            found.append(m.group(0))
+    return found
+
+
+SIGNATURE_JS = """box => [...box.querySelectorAll('canvas')].map(c => c.toDataURL()).join()
+  + [...box.querySelectorAll('svg')].map(e => e.outerHTML).join()
+  + [...box.querySelectorAll('img')].map(e => e.currentSrc).join()"""
+
+
+def _move(control) -> None:
+    """Move a slider a few steps the way a reader does, with the keyboard."""
+    control.scroll_into_view_if_needed()
+    at_max = control.evaluate("s => +s.value >= +s.max")
+    control.focus()
+    for _ in range(2):
+        control.press("ArrowLeft" if at_max else "ArrowRight")
+
+
+def _check_explorers(page) -> list[str]:
+    """Each static explorer (vi_helpers.static_explorer) redraws on every control;
+    any other range slider on the page must change a figure next to it."""
+    problems = []
+    explorers = page.locator("main [data-vi-explorer]")
+    for k in range(explorers.count()):
+        box = explorers.nth(k)
+        figure = box.locator("svg[data-role=figure]")
+        if figure.count() != 1:
+            problems.append(f"explorer {k}: no svg[data-role=figure]")
+            continue
+        controls = box.locator("input[type=range], select")
+        if controls.count() == 0:
+            problems.append(f"explorer {k}: no sliders")
+        for i in range(controls.count()):
+            control = controls.nth(i)
+            role = control.get_attribute("data-role") or f"control {i}"
+            before = (
+                figure.evaluate("e => e.outerHTML"),
+                figure.get_attribute("data-state"),
+            )
+            if control.evaluate("e => e.tagName") == "SELECT":
+                values = control.evaluate("e => [...e.options].map(o => o.value)")
+                current = control.input_value()
+                other = next((v for v in values if v != current), None)
+                if other is None:
+                    continue
+                control.select_option(other)
+            else:
+                _move(control)
+            after = (
+                figure.evaluate("e => e.outerHTML"),
+                figure.get_attribute("data-state"),
+            )
+            if after[0] == before[0]:
+                problems.append(
+                    f"explorer {k}: moving {role} did not redraw the figure"
+                )
+            elif after[1] == before[1]:
+                problems.append(f"explorer {k}: {role} left data-state at {after[1]!r}")
+    sliders = page.locator("main input[type=range]")
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        if slider.evaluate("s => !!s.closest('[data-vi-explorer]')"):
+            continue
+        near = slider.evaluate_handle(
+            """s => { let b = s.parentElement;
+                      while (b && b !== document.body
+                             && !b.querySelector('canvas, svg, img')) b = b.parentElement;
+                      return b; }"""
+        )
+        before = page.evaluate(f"({SIGNATURE_JS})", near)
+        _move(slider)
+        if page.evaluate(f"({SIGNATURE_JS})", near) == before:
+            problems.append(f"slider {i} did not change the figure near it")
+    return problems
+
+
+@pytest.mark.parametrize("page_info", PAGES, ids=[p.slug for p in PAGES])
+def test_page_in_browser(browser_site, page_info: Page):
+    context, base, blocked = browser_site
+    start = time.perf_counter()
+    blocked.clear()
+    names = {p.name for p in PAGES}
+    errors: list[str] = []
+    bad_responses: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and bad_responses.append(f"{r.status} {r.url}"),
+    )
+    try:
+        root = page_info.name == toc_root()
+        url = base if root else base + page_info.html
+        page.goto(url, wait_until="load")
+        if root:  # the site's index.html redirects to the root page
+            page.wait_for_url(base + page_info.html)
+            page.wait_for_load_state("load")
+        _wait_ready(page)
+        problems: list[str] = []
+
+        # title and language
+        title = page.title()
+        h1 = page.locator(H1).first.inner_text().strip().rstrip("#¶ ").strip()
+        if not title.strip() or h1 not in title:
+            problems.append(f"<title> {title!r} does not name the page ({h1!r})")
+        lang = page.evaluate("document.documentElement.lang")
+        if lang != page_info.lang:
+            problems.append(f"<html lang={lang!r}>, expected {page_info.lang!r}")
+        main_text = page.locator("main").inner_text()
+        if page_info.lang == "ko" and not HANGUL.search(main_text):
+            problems.append("a Korean page without Hangul")
+        if page_info.lang == "en" and not re.search(r"[A-Za-z]", h1):
+            problems.append(f"an English page without an English title: {h1!r}")
+
+        # math
+        math = page.evaluate(
+            """() => {
+              const all = [...document.querySelectorAll('main .math')];
+              return {n: all.length,
+                      raw: all.filter(e => !e.querySelector('mjx-container'))
+                              .map(e => e.textContent.slice(0, 60)),
+                      errors: [...document.querySelectorAll('mjx-merror')]
+                              .map(e => e.getAttribute('data-mjx-error')
+                                        || e.textContent.slice(0, 60))};
+            }"""
+        )
+        if math["raw"]:
+            problems.append(f"math not rendered by MathJax: {math['raw'][:5]}")
+        if math["errors"]:
+            problems.append(f"TeX errors: {math['errors'][:5]}")
+        raw = _raw_math(page.evaluate(RAW_MATH_JS))
+        if raw:
+            problems.append(f"raw TeX left in the text: {raw[:5]}")
+
+        # images
+        broken = page.evaluate(
+            """async () => {
+              const imgs = [...document.images];
+              imgs.forEach(i => { i.loading = 'eager'; });
+              await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+              return imgs.filter(i => !(i.complete && i.naturalWidth > 0))
+                         .map(i => i.getAttribute('src'));
+            }"""
+        )
+        if broken:
+            problems.append(f"images not loaded: {broken[:5]}")
+
+        # Hangul drawn with a real font (the Noto Sans KR web font, or a system CJK
+        # font), never boxes: Chrome reports the fonts it used for a node
+        hangul_sel = H1 if page_info.lang == "ko" else ".vi-lang-switch a"
+        if page_info.lang == "ko" or page.locator(hangul_sel).count():
+            fonts = _fonts_used(context, page, hangul_sel)
+            if not any(
+                f["familyName"].startswith("Noto Sans KR")  # our web font
+                or re.search(
+                    r"CJK|KR|Gothic|Nanum|Malgun|Apple SD|Gulim|Dotum|Batang",
+                    f["familyName"],
+                )
+                for f in fonts
+            ):
+                problems.append(
+                    f"Hangul in {hangul_sel} drawn without a Korean font: {fonts}"
+                )
+
+        page.screenshot(path=str(SCREENSHOTS / f"{page_info.slug}.png"), full_page=True)
+
+        # the static explorer: every slider and menu redraws its figure
+        problems += _check_explorers(page)
+
+        # the language switch leads to the counterpart page
+        counterpart = page_info.counterpart(names)
+        switch = page.locator(".vi-lang-switch a")
+        if counterpart in names:
+            if switch.count() != 1:
+                problems.append("no language switch (.vi-lang-switch a)")
+            else:
+                switch.click()
+                page.wait_for_url(base + counterpart + ".html", wait_until="commit")
+                page.wait_for_load_state("domcontentloaded")
+                other_lang = page.evaluate("document.documentElement.lang")
+                if other_lang == page_info.lang:
+                    problems.append(f"the switch led to a page in {other_lang!r}")
+
+        problems += [f"console: {e}" for e in errors]
+        problems += [f"HTTP {r}" for r in bad_responses]
+        problems += [f"blocked request to the internet: {u}" for u in blocked]
+        assert not problems, f"{page_info.html}:\n  " + "\n  ".join(problems)
+    finally:
+        page.close()
+    assert time.perf_counter() - start < 15, f"{page_info.html} took too long"
+
+
+def _fonts_used(context, page, selector: str) -> list[dict]:
+    cdp = context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+        if not node.get("nodeId"):
+            return []
+        return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})[
+            "fonts"
+        ]
+    finally:
+        cdp.detach()
+
+
+def test_explorer_in_both_languages():
+    """The static explorer (data-vi-explorer) is in the book in both languages."""
+    site = _site()
+    langs = {
+        p.lang
+        for p in PAGES
+        if "data-vi-explorer" in (site / p.html).read_text(encoding="utf-8")
+    }
+    assert langs == {"en", "ko"}, f"the static explorer is only in {langs or 'none'}"
