@@ -1,0 +1,240 @@
+"""Workshop schedules from measured run times: ``python -m vi_helpers.schedule``.
+
+Reads ``book/data/notebook-times.json`` (written by ``python -m vi_helpers.execute``:
+seconds per notebook, the date and the machine) and the exercise counts of the
+chapters, and writes ``book/<lang>/_schedule.md``: a 90-minute and a 3-hour plan as
+Markdown tables between ``<!-- 90 -->``/``<!-- /90 -->`` and
+``<!-- 180 -->``/``<!-- /180 -->`` markers, and the measurement note between
+``<!-- measured -->``/``<!-- /measured -->``, for the workshop page to include.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .i18n import LANGUAGES, check_language
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMES = ROOT / "book" / "data" / "notebook-times.json"
+NOTEBOOKS = ROOT / "notebooks"
+BOOK = ROOT / "book"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a slot is spent: which chapters, and minutes for each kind of block.
+
+    A chapter's block is ``talk`` minutes of explanation, its measured run time
+    rounded up to whole minutes, and ``per_exercise`` minutes for each of its first
+    ``exercises`` exercises. What is left of ``minutes`` closes the session.
+    """
+
+    minutes: int
+    chapters: tuple[str, ...]  # chapter numbers, the file names' prefixes
+    talk: int
+    exercises: int
+    per_exercise: int
+    opening: int
+    break_after: str | None = None
+    break_minutes: int = 0
+    min_closing: int = 5
+
+
+PLANS = (
+    Plan(90, ("01", "02", "03"), talk=15, exercises=1, per_exercise=8, opening=5),
+    Plan(
+        180, ("01", "02", "03", "04", "05", "06"), talk=12, exercises=2,
+        per_exercise=6, opening=10, break_after="03", break_minutes=10,
+    ),
+)
+
+TEXT = {
+    "en": {
+        "header": "| Time | What | Run time | Exercises in the room |",
+        "opening": "Welcome; everyone's `make doctor` says OK",
+        "break": "Break",
+        "closing": "Questions, and the exercises left for home",
+        "exercises": "{first}–{last} of {total}",
+        "one": "1 of {total}",
+        "seconds": "{s} s",
+        "minutes": "{m} min {s} s",
+        "plan": (
+            "Each chapter gets {talk} minutes of explanation, its run time rounded "
+            "up to whole minutes, and {per} minutes for each exercise done in the "
+            "room."
+        ),
+        "note": (
+            "Run times: each chapter run from a fresh kernel by "
+            "`python -m vi_helpers.execute` on {date}, on {cpu} ({cores} cores, "
+            "torch {torch})."
+        ),
+    },
+    "ko": {
+        "header": "| 시간 | 내용 | 실행 시간 | 현장에서 풀 연습문제 |",
+        "opening": "인사, 모든 자리에서 `make doctor`가 OK인지 확인",
+        "break": "쉬는 시간",
+        "closing": "질문, 남은 연습문제는 과제로",
+        "exercises": "{total}개 중 {first}–{last}번",
+        "one": "{total}개 중 1번",
+        "seconds": "{s}초",
+        "minutes": "{m}분 {s}초",
+        "plan": (
+            "장마다 설명 {talk}분, 실행 시간(분 단위로 올림), 현장에서 푸는 연습문제 "
+            "하나에 {per}분을 잡았습니다."
+        ),
+        "note": (
+            "실행 시간: 각 장을 새 커널에서 `python -m vi_helpers.execute`로 실행해 "
+            "{date}에 {cpu}({cores}코어, torch {torch})에서 잰 값입니다."
+        ),
+    },
+}
+
+
+def load_times(path: Path | str = TIMES) -> dict:
+    """The run times ``vi_helpers.execute`` writes, checked for the date and machine."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    for key in ("measured_on", "machine"):
+        if key not in data:
+            raise ValueError(
+                f"{path} must have a {key!r} entry, got keys {sorted(data)}"
+            )
+    return data
+
+
+def _chapter(notebooks: Path, lang: str, number: str) -> Path:
+    found = sorted((notebooks / lang).glob(f"{number}-*.ipynb"))
+    if len(found) != 1:
+        raise ValueError(
+            f"the plan needs one chapter {lang}/{number}-*.ipynb, found {len(found)}"
+        )
+    return found[0]
+
+
+def _count_exercises(path: Path) -> int:
+    nb = nbformat.read(path, as_version=4)
+    return sum("exercise" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _duration(seconds: float, lang: str) -> str:
+    s = math.ceil(seconds)
+    if s < 60:
+        return TEXT[lang]["seconds"].format(s=s)
+    return TEXT[lang]["minutes"].format(m=s // 60, s=s % 60)
+
+
+def plan_rows(
+    plan: Plan, lang: str, times: dict, notebooks: Path | str = NOTEBOOKS
+) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, what, run time, exercises) for each block of ``plan``, in minutes.
+
+    Raises ValueError when the plan's blocks leave less than ``plan.min_closing``
+    minutes for the closing block, naming how long they take.
+    """
+    text = TEXT[check_language(lang)]
+    notebooks = Path(notebooks)
+    rows, now = [], 0
+
+    def add(minutes, what, run="", exercises=""):
+        nonlocal now
+        rows.append((now, now + minutes, what, run, exercises))
+        now += minutes
+
+    add(plan.opening, text["opening"])
+    for number in plan.chapters:
+        path = _chapter(notebooks, lang, number)
+        key = f"{lang}/{path.name}"
+        if key not in times:
+            raise ValueError(f"no run time for {key}: run python -m vi_helpers.execute")
+        seconds = float(times[key])
+        total = _count_exercises(path)
+        done = min(total, plan.exercises)
+        if done == 0:
+            exercises = ""
+        elif done == 1:
+            exercises = text["one"].format(total=total)
+        else:
+            exercises = text["exercises"].format(first=1, last=done, total=total)
+        minutes = plan.talk + math.ceil(seconds / 60) + done * plan.per_exercise
+        doc = f"{{doc}}`/notebooks/{lang}/{path.stem}`"
+        add(minutes, doc, _duration(seconds, lang), exercises)
+        if number == plan.break_after:
+            add(plan.break_minutes, text["break"])
+    left = plan.minutes - now
+    if left < plan.min_closing:
+        raise ValueError(
+            f"the {plan.minutes}-minute plan needs {now} minutes before its closing "
+            f"block, leaving {left} (at least {plan.min_closing} wanted): shorten it"
+        )
+    add(left, text["closing"])
+    return rows
+
+
+def render(
+    lang: str,
+    times_path: Path | str = TIMES,
+    notebooks: Path | str = NOTEBOOKS,
+    plans: tuple[Plan, ...] = PLANS,
+) -> str:
+    """The ``_schedule.md`` text for ``lang``."""
+    text = TEXT[check_language(lang)]
+    times = load_times(times_path)
+    machine = times["machine"]
+    parts = [
+        "<!-- Written by `python -m vi_helpers.schedule` from "
+        "book/data/notebook-times.json; do not edit. -->",
+        "",
+    ]
+    for plan in plans:
+        parts += [f"<!-- {plan.minutes} -->", "", text["header"], "|---|---|---:|---|"]
+        for start, end, what, run, exercises in plan_rows(plan, lang, times, notebooks):
+            parts.append(
+                f"| {_clock(start)}–{_clock(end)} | {what} | {run} | {exercises} |"
+            )
+        plan_text = text["plan"].format(talk=plan.talk, per=plan.per_exercise)
+        parts += ["", plan_text, "", f"<!-- /{plan.minutes} -->", ""]
+    note = text["note"].format(
+        date=times["measured_on"], cpu=machine.get("cpu", "?"),
+        cores=machine.get("cores", "?"), torch=machine.get("torch", "?"),
+    )
+    parts += ["<!-- measured -->", "", note, "", "<!-- /measured -->", ""]
+    return "\n".join(parts)
+
+
+def write(
+    book: Path | str = BOOK,
+    times_path: Path | str = TIMES,
+    notebooks: Path | str = NOTEBOOKS,
+) -> list[Path]:
+    """Write ``book/<lang>/_schedule.md`` for every language; returns the paths."""
+    paths = []
+    for lang in LANGUAGES:
+        path = Path(book) / lang / "_schedule.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(lang, times_path, notebooks), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m vi_helpers.schedule", description=__doc__.splitlines()[0]
+    )
+    parser.parse_args(argv)
+    for path in write():
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
