@@ -11,7 +11,7 @@ help:
 	@echo "make book       build the static site into _build/html (uses committed outputs)"
 	@echo "make test       every test: lint, unit tests, nbval on all notebooks, site checks"
 	@echo "make lab        open the notebooks in JupyterLab"
-	@echo "make notebooks  re-execute every notebook in place (after changing vi_helpers)"
+	@echo "make notebooks  re-execute every notebook in place (after changing vi_helpers), then the workshop schedule"
 	@echo "make bench      measure speeds; writes benchmarks/results and the Performance page"
 	@echo "make evaluate   the 5-seed calibration table (JSON + Markdown)"
 	@echo "make student    student notebooks without solutions, into student/"
@@ -47,6 +47,7 @@ test: $(STAMP) lint book
 
 notebooks: $(STAMP)
 	$(PY) -m vi_helpers.execute notebooks
+	$(PY) -m vi_helpers.schedule
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
