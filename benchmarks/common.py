@@ -1,0 +1,122 @@
+"""What every benchmark needs: the source's code, a clock, medians with their spread,
+and a stamp saying on which machine the numbers were measured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def source():
+    """The source walkthrough's code, imported from ``tests/source_reference.py``.
+
+    The benchmarks time the very loop the tests check the package against, so
+    there is one copy of it in the repository.
+    """
+    tests = str(ROOT / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    import source_reference
+
+    return source_reference
+
+
+def sync(device: torch.device) -> None:
+    """Wait for queued GPU work, so that a clock read after it is honest."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def timed(device: torch.device, fn: Callable, *args, **kwargs) -> tuple[float, object]:
+    """Run ``fn(*args, **kwargs)`` once; return (seconds of wall time, its result)."""
+    sync(device)
+    start = time.perf_counter()
+    out = fn(*args, **kwargs)
+    sync(device)
+    return time.perf_counter() - start, out
+
+
+def summary(samples: Sequence[float]) -> dict:
+    """Median, quartiles, min and max of ``samples`` (and the samples themselves)."""
+    a = np.asarray(samples, dtype=float)
+    if a.size == 0:
+        raise ValueError("samples must not be empty")
+    q1, med, q3 = np.quantile(a, [0.25, 0.5, 0.75])
+    return {
+        "median": float(med), "q1": float(q1), "q3": float(q3),
+        "min": float(a.min()), "max": float(a.max()), "n": int(a.size),
+        "samples": [float(v) for v in a],
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    if sys.platform == "darwin":
+        try:
+            return subprocess.run(
+                ["sysctl", "-n", "machdep.cpu.brand_string"],
+                capture_output=True, text=True, check=True,
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages, where the system reports them."""
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def machine(device: torch.device) -> dict:
+    """Date, CPU, cores, versions and device: the stamp on every result file."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else None
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+        "device": device.type,
+        "gpu": gpu,
+        "git_commit": _git_commit(),
+        "load_average_start": load_average(),
+    }

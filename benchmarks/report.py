@@ -1,0 +1,493 @@
+"""The Performance page's tables and figure, generated from the benchmark JSON.
+
+    python benchmarks/report.py    # re-generate from benchmarks/results/*.json
+
+Writes, for each language, ``book/<lang>/_bench_table.md`` (sections between
+``<!-- name -->`` and ``<!-- /name -->`` markers, which the page includes one by
+one) and ``book/_static/bench_<lang>.png``. Every number on the page comes from
+here; the page's own text has none.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import RESULTS, ROOT  # noqa: E402
+
+LANGS = ("en", "ko")
+SECTIONS = ("machine", "training", "band", "good_fit", "whole_book", "gpu")
+#: Targets the issue sets: (section, key) -> the least acceptable speed-up.
+TARGETS = {("training", "variational"): 1.25, ("band", "vectorised"): 10.0,
+           ("band", "closed_form"): 100.0}
+
+T = {
+    "en": {
+        "measured": "Measured on {date} (UTC) by `{command}` on **{cpu}** "
+                    "({cores} cores, torch uses {threads} threads), "
+                    "torch {torch}, Python {python}, device **{device}**{gpu}; "
+                    "commit `{commit}`.",
+        "load": "Load average (1 min) {start} at the start and {end} at the end "
+                "of the run, on {cores} cores.",
+        "busy": "The machine was busy while this ran (load average above its "
+                "core count), so the times are noisy; the ratios, each measured "
+                "within one pair of runs, are more trustworthy than the seconds.",
+        "quick": "These are the numbers of a **quick smoke run** "
+                 "(`--quick`: {n:,} points, short runs, {repeats} repeats), not of a "
+                 "full `make bench`. They show that every measurement works; they "
+                 "are not the book's timings.",
+        "spread": "Each time is the median of {repeats} runs, with the fastest and "
+                  "slowest in brackets; each speed-up is the median of the ratios "
+                  "of runs done side by side.",
+        "model": "model", "mle": "MLE", "variational": "variational",
+        "epochs": "epochs", "source_loop": "source's loop", "fit": "`vh.fit`",
+        "per_epoch": "per epoch (source / fit)", "speedup": "speed-up",
+        "target": "target", "final": "final losses",
+        "met": "met", "missed": "missed", "none": "—",
+        "identical": "equal (largest relative difference {rel:.1e})",
+        "stat": "mean difference {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
+        "stat1": "difference {mean:+.3f} (one pair)",
+        "same_stream": "With the training eps drawn from one generator in both "
+                       "loops ({epochs:,} epochs), the logged training losses differ "
+                       "by at most {rel:.1e} (relative), the trained weights by at "
+                       "most {param:.1e}, and the final validation losses are "
+                       "{v1:.6f} (fit) and {v2:.6f} (source).",
+        "method": "method", "time": "time", "vs_source": "speed-up over the source",
+        "largest_diff": "largest difference from the closed form",
+        "source": "source (passes + `np.quantile`)",
+        "vectorised": '`method="vectorised"`',
+        "closed_form": '`method="closed_form"`',
+        "draw_note": "Of the vectorised time, drawing the samples takes {draw} and "
+                     "`np.quantile` the rest. Band over {n:,} points from "
+                     "{s:,} samples each.",
+        "in_se": "{abs:.3f} ({se:.1f} MC errors)",
+        "se_note": "A Monte-Carlo error here is the standard error of a sample "
+                   "quantile from {s:,} draws (median {se:.3f}). The largest of "
+                   "{count:,} independent errors is typically {emax:.1f} of them.",
+        "setting": "setting", "batch": "batch", "lr": "lr", "schedule": "schedule",
+        "full": "full", "constant": "constant", "cosine": "cosine over {h:,} epochs",
+        "reached": "reached", "epochs_to": "epochs", "seconds_to": "seconds",
+        "of": "{k} of {n}",
+        "floor": "Noise floor on the validation points: {floor:.4f} "
+                 "(0.5·σ² = {half:.4f}); target: at most {target:.4f} "
+                 "(within {tol:.0%}). Training time only; checks every "
+                 "few epochs are not counted.",
+        "fastest": "Fastest here: **{name}**, {speedup} faster than the source's "
+                   "settings (median over seeds).",
+        "fastest_is_source": "Fastest here: the source's own settings.",
+        "fastest_none": "No setting reached the target on at least half the seeds.",
+        "names": {"source": "source (full batch, lr 1e-3)"},
+        "what": "what", "nbval": "nbval, notebooks/{lang} ({k} notebooks)",
+        "nbval_total": "nbval, both languages",
+        "make_book": "`make book` (clean build)",
+        "explorer": "explorer: {key}", "failed": " ({k} run(s) failed)",
+        "notebook": "notebook",
+        "book_missing": "Not measured in this run: {why}.",
+        "book_off": "Not measured in this run (`--no-book` or `--quick`).",
+        "not_run": "Not measured in this run.",
+        "no_gpu": "No GPU table: `make bench` has not run on a GPU yet "
+                  "(`benchmarks/results/bench_cuda.json` does not exist). On a "
+                  "machine with CUDA, `make bench` writes it, and this page shows it "
+                  "here.",
+        "gpu_head": "Measured on the GPU:",
+        "caption_train": "Training, whole run", "caption_band": "Predictive band",
+        "caption_fit": "Time to a good fit (MLE)", "seconds_axis": "seconds",
+        "not_reached": "not reached",
+    },
+    "ko": {
+        "measured": "측정: {date} (UTC), `{command}`, **{cpu}** "
+                    "(코어 {cores}개, torch 스레드 {threads}개), "
+                    "torch {torch}, Python {python}, 장치 **{device}**{gpu}; "
+                    "커밋 `{commit}`.",
+        "load": "부하 평균(1분): 시작 {start}, 끝 {end} (코어 {cores}개).",
+        "busy": "측정하는 동안 기계가 바빴습니다(부하 평균이 코어 수보다 큼). "
+                "그래서 초 단위 시간에는 잡음이 많고, 나란히 잰 두 실행의 비로 "
+                "구한 속도 향상 배수가 더 믿을 만합니다.",
+        "quick": "이 숫자는 **빠른 점검 실행**(`--quick`: 점 {n:,}개, 짧은 학습, "
+                 "반복 {repeats}번)의 결과이지 전체 `make bench`의 결과가 "
+                 "아닙니다. 모든 측정이 돌아간다는 것만 보여 주며, 이 책의 "
+                 "시간으로 읽으면 안 됩니다.",
+        "spread": "각 시간은 {repeats}번 실행의 중앙값이고, 괄호 안은 가장 빠른 "
+                  "값과 가장 느린 값입니다. 속도 향상 배수는 나란히 돌린 실행 "
+                  "쌍마다 구한 비의 중앙값입니다.",
+        "model": "모델", "mle": "MLE", "variational": "변분",
+        "epochs": "에폭", "source_loop": "원문의 루프", "fit": "`vh.fit`",
+        "per_epoch": "에폭당 (원문 / fit)", "speedup": "속도 향상",
+        "target": "목표", "final": "최종 손실",
+        "met": "달성", "missed": "미달", "none": "—",
+        "identical": "같음 (최대 상대 차이 {rel:.1e})",
+        "stat": "평균 차이 {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
+        "stat1": "차이 {mean:+.3f} (한 쌍)",
+        "same_stream": "두 루프가 학습용 eps를 같은 생성기에서 뽑게 하면"
+                       "({epochs:,} 에폭), 기록된 학습 손실의 상대 차이는 최대 "
+                       "{rel:.1e}, 학습된 가중치의 차이는 최대 {param:.1e}이고, "
+                       "최종 검증 손실은 fit {v1:.6f}, 원문 {v2:.6f}입니다.",
+        "method": "방법", "time": "시간", "vs_source": "원문 대비 속도 향상",
+        "largest_diff": "닫힌 형태와의 최대 차이",
+        "source": "원문 (순전파 반복 + `np.quantile`)",
+        "vectorised": '`method="vectorised"`',
+        "closed_form": '`method="closed_form"`',
+        "draw_note": "벡터화 방법의 시간 중 표본을 뽑는 데 {draw}가 걸리고 나머지는 "
+                     "`np.quantile`입니다. 점 {n:,}개마다 표본 {s:,}개로 구간을 "
+                     "구했습니다.",
+        "in_se": "{abs:.3f} (MC 오차 {se:.1f}개)",
+        "se_note": "여기서 MC 오차 하나는 표본 {s:,}개로 구한 표본 분위수의 "
+                   "표준오차입니다(중앙값 {se:.3f}). 서로 독립인 오차 {count:,}개 "
+                   "가운데 가장 큰 것은 보통 그 {emax:.1f}배입니다.",
+        "setting": "설정", "batch": "배치", "lr": "학습률", "schedule": "스케줄",
+        "full": "전체", "constant": "고정", "cosine": "{h:,} 에폭 코사인 감소",
+        "reached": "도달", "epochs_to": "에폭", "seconds_to": "초",
+        "of": "{n}번 중 {k}번",
+        "floor": "검증 점에서의 잡음 바닥: {floor:.4f} (0.5·σ² = {half:.4f}); "
+                 "목표: {target:.4f} 이하 ({tol:.0%} 이내). 학습 시간만 재며, "
+                 "몇 에폭마다 하는 검사 시간은 빼었습니다.",
+        "fastest": "여기서 가장 빠른 설정: **{name}**, 원문 설정보다 {speedup} "
+                   "빠릅니다(시드별 비의 중앙값).",
+        "fastest_is_source": "여기서 가장 빠른 설정: 원문 설정 그대로.",
+        "fastest_none": "시드의 절반 이상에서 목표에 도달한 설정이 없습니다.",
+        "names": {"source": "원문 (전체 배치, 학습률 1e-3)"},
+        "what": "항목", "nbval": "nbval, notebooks/{lang} (노트북 {k}개)",
+        "nbval_total": "nbval, 두 언어 모두", "make_book": "`make book` (빈 폴더에서)",
+        "explorer": "탐색기: {key}", "failed": " (실패 {k}번)",
+        "notebook": "노트북",
+        "book_missing": "이번 실행에서는 재지 않았습니다: {why}.",
+        "book_off": "이번 실행에서는 재지 않았습니다(`--no-book` 또는 `--quick`).",
+        "not_run": "이번 실행에서는 재지 않았습니다.",
+        "no_gpu": "GPU 표가 없습니다: 아직 GPU에서 `make bench`를 돌린 적이 "
+                  "없습니다(`benchmarks/results/bench_cuda.json`이 없음). CUDA가 "
+                  "있는 기계에서 `make bench`를 돌리면 그 파일이 생기고, 이 "
+                  "자리에 표가 나타납니다.",
+        "gpu_head": "GPU에서 잰 결과:",
+        "caption_train": "학습, 전체 실행", "caption_band": "예측 구간",
+        "caption_fit": "좋은 적합까지의 시간 (MLE)", "seconds_axis": "초",
+        "not_reached": "도달 못 함",
+    },
+}
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def fmt_time(seconds: float) -> str:
+    """Seconds with three significant digits, in ms below one second."""
+    value, unit = (1e3 * seconds, "ms") if seconds < 1 else (seconds, "s")
+    digits = 0 if value >= 100 else 1 if value >= 10 else 2
+    return f"{value:,.{digits}f} {unit}"
+
+
+def fmt_ratio(r: float) -> str:
+    return f"{r:.2f}×" if r < 10 else f"{r:.1f}×" if r < 100 else f"{r:,.0f}×"
+
+
+def spread(s: dict, fmt=fmt_time) -> str:
+    """'median (min–max)' of a summary from ``common.summary``."""
+    if s["n"] == 1:
+        return fmt(s["median"])
+    return f"{fmt(s['median'])} ({fmt(s['min'])}–{fmt(s['max'])})"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def target_cell(ratio: float, target: float | None, t: dict) -> str:
+    if target is None:
+        return t["none"]
+    return f"≥ {target:g}×: {t['met'] if ratio >= target else t['missed']}"
+
+
+# ---------------------------------------------------------------- sections
+
+
+def machine_md(res: dict, t: dict) -> str:
+    m = res["machine"]
+    gpu = f" ({m['gpu']})" if m.get("gpu") else ""
+    parts = [t["measured"].format(
+        date=m["date"].replace("T", " ")[:16], command=res["command"], cpu=m["cpu"],
+        cores=m["cores"], threads=m["torch_threads"], torch=m["torch"],
+        python=m["python"], device=m["device"], gpu=gpu,
+        commit=m.get("git_commit") or "?")]
+    start, end = m.get("load_average_start"), m.get("load_average_end")
+    if start and end:
+        parts.append(t["load"].format(start=start[0], end=end[0], cores=m["cores"]))
+    parts.append(t["spread"].format(repeats=res["sizes"]["repeats"]))
+    out = " ".join(parts)
+    if start and end and max(start[0], end[0]) > (m.get("usable_cores") or 1):
+        out += "\n\n```{note}\n" + t["busy"] + "\n```"
+    if res.get("quick"):
+        out += "\n\n```{warning}\n" + t["quick"].format(
+            n=res["sizes"]["n"], repeats=res["sizes"]["repeats"]) + "\n```"
+    return out
+
+
+def training_md(res: dict, t: dict) -> str:
+    tr = res.get("training")
+    if not tr:
+        return t["not_run"]
+    rows = []
+    for kind in ("mle", "variational"):
+        if kind not in tr:
+            continue
+        r = tr[kind]
+        a = r["agreement"]
+        if kind == "mle":
+            final = t["identical"].format(rel=max(a["max_rel_train"], a["max_rel_val"]))
+        elif "val_diff_z" in a:
+            final = t["stat"].format(mean=a["val_diff_mean"], se=a["val_diff_se"],
+                                     z=a["val_diff_z"])
+        else:
+            final = t["stat1"].format(mean=a["val_diff_mean"])
+        per_epoch = (f"{fmt_time(r['source_ms_per_epoch']['median'] / 1e3)} / "
+                     f"{fmt_time(r['fit_ms_per_epoch']['median'] / 1e3)}")
+        rows.append([t[kind], f"{r['epochs']:,}", spread(r["source_s"]),
+                     spread(r["fit_s"]), per_epoch, spread(r["ratio"], fmt_ratio),
+                     target_cell(r["ratio"]["median"],
+                                 TARGETS.get(("training", kind)), t), final])
+    out = table([t["model"], t["epochs"], t["source_loop"], t["fit"], t["per_epoch"],
+                 t["speedup"], t["target"], t["final"]], rows)
+    ss = tr.get("variational_same_stream")
+    if ss:
+        out += "\n\n" + t["same_stream"].format(
+            epochs=ss["epochs"], rel=ss["max_rel_train"], param=ss["max_param_diff"],
+            v1=ss["fit_val"], v2=ss["source_val"])
+    return out
+
+
+def band_md(res: dict, t: dict) -> str:
+    b = res.get("band")
+    if not b:
+        return t["not_run"]
+    d = b["differences"]
+    diff = {"source": d["source_vs_closed_form"],
+            "vectorised": d["vectorised_vs_closed_form"]}
+    rows = []
+    for name in ("source", "vectorised", "closed_form"):
+        speed = b["speedup"].get(name)
+        rows.append([
+            t[name], spread(b["seconds"][name]),
+            spread(speed, fmt_ratio) if speed else t["none"],
+            target_cell(speed["median"], TARGETS.get(("band", name)), t)
+            if speed else t["none"],
+            t["in_se"].format(abs=diff[name]["max_abs"], se=diff[name]["max_in_se"])
+            if name in diff else t["none"],
+        ])
+    out = table([t["method"], t["time"], t["vs_source"], t["target"],
+                 t["largest_diff"]], rows)
+    out += "\n\n" + t["draw_note"].format(
+        draw=fmt_time(b["vectorised_draw_s"]["median"]), n=b["n"], s=b["num_samples"])
+    out += " " + t["se_note"].format(s=b["num_samples"], se=d["median_se"],
+                                     count=3 * b["n"], emax=d["expected_max_in_se"])
+    return out
+
+
+def setting_name(name: str, t: dict) -> str:
+    return t["names"].get(name, f"`{name}`")
+
+
+def good_fit_md(res: dict, t: dict) -> str:
+    g = res.get("good_fit")
+    if not g:
+        return t["not_run"]
+    rows = []
+    for name, s in g["settings"].items():
+        st = s["setting"]
+        sched = (t["cosine"].format(h=st["horizon"]) if st["schedule"] == "cosine"
+                 else t["constant"])
+        rows.append([
+            setting_name(name, t), str(st["batch_size"] or t["full"]), f"{st['lr']:g}",
+            sched, t["of"].format(k=s["reached"], n=len(s["runs"])),
+            spread(s["epochs"], lambda v: f"{v:,.0f}") if s["epochs"] else t["none"],
+            spread(s["seconds"]) if s["seconds"] else t["none"],
+        ])
+    out = t["floor"].format(floor=g["floor"], half=g["half_sigma2"],
+                            target=g["target"], tol=g["tolerance"]) + "\n\n"
+    out += table([t["setting"], t["batch"], t["lr"], t["schedule"], t["reached"],
+                  t["epochs_to"], t["seconds_to"]], rows)
+    fastest = g.get("fastest")
+    if fastest is None:
+        out += "\n\n" + t["fastest_none"]
+    elif fastest == next(iter(g["settings"])):
+        out += "\n\n" + t["fastest_is_source"]
+    elif "speedup_of_fastest" in g:
+        out += "\n\n" + t["fastest"].format(
+            name=setting_name(fastest, t),
+            speedup=spread(g["speedup_of_fastest"], fmt_ratio))
+    return out
+
+
+def _explorer_rows(ex: dict, t: dict) -> list[list[str]]:
+    """Rows for whatever latencies the explorer's script reported.
+
+    Values that are summaries (with a median) or plain numbers of seconds are
+    shown; anything else is left to the JSON.
+    """
+    rows = []
+    for key, val in ex.items():
+        if isinstance(val, dict) and "median" in val and "n" in val:
+            cell = spread(val)
+        elif isinstance(val, dict) and "median" in val:
+            cell = fmt_time(val["median"])
+        elif isinstance(val, (int, float)) and not isinstance(val, bool) \
+                and key.endswith(("_s", "seconds")):
+            cell = fmt_time(val)
+        else:
+            continue
+        rows.append([t["explorer"].format(key=key.removesuffix("_s")), cell])
+    return rows
+
+
+def whole_book_md(res: dict, t: dict) -> str:
+    wb = res.get("whole_book")
+    if not wb:
+        return t["book_off"]
+    rows, notes = [], []
+    nb = wb["nbval"]
+    for lang in LANGS:
+        if "seconds" in nb[lang]:
+            fail = (t["failed"].format(k=nb[lang]["failed_runs"])
+                    if nb[lang]["failed_runs"] else "")
+            rows.append([t["nbval"].format(lang=lang, k=nb[lang]["notebooks"]) + fail,
+                         spread(nb[lang]["seconds"])])
+        else:
+            notes.append(t["book_missing"].format(why=nb[lang]["skipped"]))
+    if "total_s" in nb:
+        rows.append([t["nbval_total"], spread(nb["total_s"])])
+    mb = wb["make_book"]
+    if "seconds" in mb:
+        fail = t["failed"].format(k=mb["failed_runs"]) if mb["failed_runs"] else ""
+        rows.append([t["make_book"] + fail, spread(mb["seconds"])])
+    else:
+        notes.append(t["book_missing"].format(why=mb["skipped"]))
+    ex = wb["explorer"]
+    if "results" in ex:
+        rows += _explorer_rows(ex["results"], t)
+    else:
+        notes.append(t["book_missing"].format(why=ex["skipped"]))
+    out = table([t["what"], t["time"]], rows) if rows else ""
+    names = sorted({k for lang in LANGS for k in nb[lang].get("per_notebook", {})})
+    if names:
+        per = [[f"`{k}`"] + [spread(nb[lang]["per_notebook"][k])
+                             if k in nb[lang].get("per_notebook", {}) else t["none"]
+                             for lang in LANGS] for k in names]
+        out += "\n\n" + table([t["notebook"], *LANGS], per)
+    if notes:
+        out += "\n\n" + " ".join(notes)
+    return out.strip()
+
+
+def gpu_md(gpu: dict | None, t: dict) -> str:
+    if gpu is None:
+        return t["no_gpu"]
+    return "\n\n".join([t["gpu_head"], machine_md(gpu, t), training_md(gpu, t),
+                        band_md(gpu, t), good_fit_md(gpu, t)])
+
+
+def page_parts(res: dict, lang: str, gpu: dict | None = None) -> str:
+    """The include file for ``lang``: every section between its markers."""
+    t = T[lang]
+    body = {"machine": machine_md(res, t), "training": training_md(res, t),
+            "band": band_md(res, t), "good_fit": good_fit_md(res, t),
+            "whole_book": whole_book_md(res, t), "gpu": gpu_md(gpu, t)}
+    head = ("<!-- Generated by benchmarks/report.py from benchmarks/results/"
+            "bench*.json. Do not edit: run `make bench`. -->\n")
+    return head + "".join(f"\n<!-- {k} -->\n{body[k]}\n<!-- /{k} -->\n"
+                          for k in SECTIONS)
+
+
+# ---------------------------------------------------------------- figure
+
+
+def figure(res: dict, lang: str, path: Path) -> None:
+    """Three panels: training runs, the band's methods, time to a good fit."""
+    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
+
+    import vi_helpers as vh
+
+    with matplotlib.rc_context():  # use_language changes rcParams: only in here
+        vh.use_language(lang)
+        fig = Figure(figsize=(12, 3.8), layout="constrained")
+        _draw(res, T[lang], fig.subplots(1, 3))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=110)
+
+
+def _draw(res: dict, t: dict, axes) -> None:
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def bars(ax, labels, sums, colors, log=False):
+        med = [s["median"] if s else float("nan") for s in sums]
+        err = [[m - s["min"] if s else 0 for m, s in zip(med, sums)],
+               [s["max"] - m if s else 0 for m, s in zip(med, sums)]]
+        pos = range(len(labels))
+        ax.bar(pos, med, yerr=err, capsize=3, color=colors)
+        ax.set_xticks(list(pos), labels, rotation=20, ha="right", fontsize=8)
+        ax.set_ylabel(t["seconds_axis"])
+        if log:
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(FuncFormatter(
+                lambda v, _: f"{1e3 * v:g} ms" if v < 1 else f"{v:g} s"))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        elif not any(sums):
+            ax.set_ylim(0, 1)
+        for p, m, s in zip(pos, med, sums):
+            ax.annotate(fmt_time(m) if s else t["not_reached"], (p, m if s else 0),
+                        textcoords="offset points", xytext=(0, 3), ha="center",
+                        fontsize=7)
+
+    tr = res.get("training", {})
+    labels, sums, colors = [], [], []
+    for kind in ("mle", "variational"):
+        if kind in tr:
+            labels += [f"{t[kind]}: {t['source_loop']}", f"{t[kind]}: fit"]
+            sums += [tr[kind]["source_s"], tr[kind]["fit_s"]]
+            colors += ["tab:gray", "tab:blue"]
+    if labels:
+        bars(axes[0], [lb.replace("`", "") for lb in labels], sums, colors)
+    axes[0].set_title(t["caption_train"], fontsize=10)
+
+    b = res.get("band")
+    if b:
+        names = ("source", "vectorised", "closed_form")
+        bars(axes[1], [n.replace("_", " ") for n in names],
+             [b["seconds"][n] for n in names], ["tab:gray", "tab:blue", "tab:green"],
+             log=True)
+    axes[1].set_title(t["caption_band"], fontsize=10)
+
+    g = res.get("good_fit")
+    if g:
+        names = list(g["settings"])
+        bars(axes[2], names, [g["settings"][n]["seconds"] for n in names],
+             ["tab:gray"] + ["tab:blue"] * (len(names) - 1))
+    axes[2].set_title(t["caption_fit"], fontsize=10)
+
+
+# ---------------------------------------------------------------- entry
+
+
+def write_page(bench: Path = RESULTS / "bench.json", root: Path = ROOT) -> list[Path]:
+    """Generate every page part from ``bench`` (the CPU run) and, where it exists,
+    ``bench_cuda.json`` beside it (the GPU run); return the files written."""
+    res = json.loads(bench.read_text())
+    gpu_path = bench.parent / "bench_cuda.json"
+    gpu = json.loads(gpu_path.read_text()) if gpu_path.exists() else None
+    written = []
+    for lang in LANGS:
+        md = root / "book" / lang / "_bench_table.md"
+        md.parent.mkdir(parents=True, exist_ok=True)
+        md.write_text(page_parts(res, lang, gpu), encoding="utf-8")
+        png = root / "book" / "_static" / f"bench_{lang}.png"
+        figure(res, lang, png)
+        written += [md, png]
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_page():
+        print(f"wrote {p}")

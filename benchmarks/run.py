@@ -1,0 +1,119 @@
+"""``make bench``: measure on this machine, write the JSON and the Performance page.
+
+    python benchmarks/run.py            # everything, as the book reports it (long)
+    python benchmarks/run.py --quick    # small sizes, a smoke run of every part
+    python benchmarks/run.py --no-book  # skip nbval, make book and the explorer
+
+Writes ``benchmarks/results/bench.json`` (``bench_cuda.json`` on a GPU) and then,
+from that file, the tables and figure the Performance page includes
+(``benchmarks/report.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+import vi_helpers as vh  # noqa: E402
+from benchmarks import band, common, good_fit, report, training, whole_book  # noqa: E402
+
+#: Sizes of a full run (the source's) and of a quick one.
+FULL = {"n": 10_000, "repeats": 5, "epochs": training.SOURCE_EPOCHS,
+        "num_samples": 1_000, "band_epochs": 1_000, "settings": good_fit.SETTINGS,
+        "book_repeats": 3}
+QUICK = {"n": 500, "repeats": 2, "epochs": {"mle": (100, 10), "variational": (20, 2)},
+         "num_samples": 100, "band_epochs": 20,
+         "settings": tuple(replace(s, max_epochs=max(1, s.max_epochs // 100),
+                                   horizon=s.horizon and max(1, s.horizon // 100))
+                           for s in good_fit.SETTINGS),
+         "book_repeats": 1}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true",
+                   help="small sizes and 2 repeats: checks that everything runs")
+    p.add_argument("--repeats", type=int, help="runs per figure (default 5, quick 2)")
+    p.add_argument("--book", action=argparse.BooleanOptionalAction, default=None,
+                   help="also time nbval, make book and the explorer (default: on, "
+                        "off with --quick)")
+    p.add_argument("--only", default="training,band,good_fit",
+                   help="comma-separated sections before the book part "
+                        "(default: training,band,good_fit)")
+    p.add_argument("--device", default="auto", help="auto (vh.get_device()), cpu, cuda")
+    p.add_argument("--threads", type=int,
+                   help="torch.set_num_threads (default: torch's choice)")
+    p.add_argument("--out", type=Path,
+                   help="JSON to write (default benchmarks/results/bench.json, "
+                        "bench_<device>.json on a GPU)")
+    p.add_argument("--page-root", type=Path, default=common.ROOT,
+                   help="where book/ lies for the generated page parts")
+    p.add_argument("--no-page", action="store_true", help="write the JSON only")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    size = QUICK if args.quick else FULL
+    repeats = args.repeats or size["repeats"]
+    if repeats < 1:
+        raise SystemExit("--repeats must be at least 1")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = vh.get_device() if args.device == "auto" else torch.device(args.device)
+    sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(sections) - {"training", "band", "good_fit"}
+    if unknown:
+        raise SystemExit(f"--only: unknown sections {sorted(unknown)}")
+    book = (not args.quick) if args.book is None else args.book
+
+    result = {
+        "schema": 1, "quick": args.quick,
+        "command": " ".join(["benchmarks/run.py", *(argv if argv is not None
+                                                  else sys.argv[1:])]),
+        "machine": common.machine(device),
+        "sizes": {"n": size["n"], "repeats": repeats},
+        "section_seconds": {},
+    }
+    data = vh.make_dataset(n=size["n"], sigma=1.5, seed=0)
+    jobs = {
+        "training": lambda: training.run(data, repeats, device, size["epochs"]),
+        "band": lambda: band.run(data, repeats, device, size["num_samples"],
+                                 size["band_epochs"]),
+        "good_fit": lambda: good_fit.run(data, repeats, device, size["settings"]),
+    }
+    if book:
+        sections.append("whole_book")
+        jobs["whole_book"] = lambda: whole_book.run(
+            size["book_repeats"] if args.repeats is None else repeats, args.quick)
+    for name in sections:
+        print(f"[bench] {name} ...", flush=True)
+        start = time.perf_counter()
+        result[name] = jobs[name]()
+        result["section_seconds"][name] = time.perf_counter() - start
+        print(f"[bench] {name}: {result['section_seconds'][name]:.1f} s", flush=True)
+    result["machine"]["load_average_end"] = common.load_average()
+
+    out = args.out or common.RESULTS / (
+        "bench.json" if device.type == "cpu" else f"bench_{device.type}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"[bench] wrote {out}")
+    cpu_json = out if device.type == "cpu" else out.parent / "bench.json"
+    if not args.no_page and cpu_json.exists():
+        for path in report.write_page(cpu_json, args.page_root):
+            print(f"[bench] wrote {path}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
