@@ -92,6 +92,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep pytest output clean
         pass
 
+    def end_headers(self) -> None:
+        # the site does not change during a test run: let the browser reuse
+        # MathJax, fonts and theme files from its cache instead of asking again
+        self.send_header("Cache-Control", "max-age=3600")
+        super().end_headers()
+
 
 class _QuietServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
