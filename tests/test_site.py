@@ -52,8 +52,9 @@ CHROMIUM_FLAGS = [
 ]
 INSTALL_HINT = (
     "install Chromium to run the browser checks of the site: "
-    "`sudo apt-get install chromium` (Debian/Ubuntu), or point VI_CHROMIUM at a "
-    "Chromium/Chrome binary"
+    "`sudo apt-get install chromium` (Debian), `sudo snap install chromium` (Ubuntu), "
+    "or `.venv/bin/python -m playwright install chromium` (any system); or point "
+    "VI_CHROMIUM at a Chromium/Chrome binary"
 )
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PAGE_TIMEOUT_MS = 20_000
@@ -133,17 +134,20 @@ def test_every_toc_page_was_built_in_both_languages():
 
 # ------------------------------------------------------------------ the browser
 def _chromium() -> str | None:
+    """A Chromium binary: VI_CHROMIUM, the system's, or Playwright's own download."""
     candidates = [os.environ.get("VI_CHROMIUM"), "/usr/bin/chromium"]
-    candidates += [
-        shutil.which(n)
-        for n in (
-            "chromium",
-            "chromium-browser",
-            "google-chrome",
-            "google-chrome-stable",
-        )
-    ]
-    return next((c for c in candidates if c and Path(c).is_file()), None)
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    candidates += [shutil.which(n) for n in names]
+    found = next((c for c in candidates if c and Path(c).is_file()), None)
+    if found is None:
+        try:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                found = pw.chromium.executable_path
+        except Exception:  # no playwright, or no browser downloaded
+            return None
+    return found if found and Path(found).is_file() else None
 
 
 @pytest.fixture(scope="module")
