@@ -74,8 +74,10 @@ T = {
         "of": "{k} of {n}",
         "floor": "Noise floor on the validation points: {floor:.4f} "
                  "(0.5·σ² = {half:.4f}); target: at most {target:.4f} "
-                 "(within {tol:.0%}). Training time only; checks every "
-                 "few epochs are not counted.",
+                 "(within {tol:.0%}). Training time only: the checks between "
+                 "epochs are not counted. Epochs and seconds are medians over all "
+                 "seeds, a seed that never got there counting as the slowest; in "
+                 "brackets, the fastest and slowest of the seeds that got there.",
         "fastest": "Fastest here: **{name}**, {speedup} faster than the source's "
                    "settings (median over seeds).",
         "fastest_is_source": "Fastest here: the source's own settings.",
@@ -85,6 +87,13 @@ T = {
         "nbval_total": "nbval, both languages",
         "make_book": "`make book` (clean build)",
         "explorer": "explorer: {key}", "failed": " ({k} run(s) failed)",
+        "explorer_keys": {
+            "first_visible_update": "explorer: first visible update",
+            "final_figure": "explorer: final figure, a new setting",
+            "final_figure_cpu": "explorer: final figure, CPU time",
+            "cached": "explorer: a setting seen before",
+            "final_figure_2_threads": "explorer: final figure, 2 threads",
+        },
         "notebook": "notebook",
         "book_missing": "Not measured in this run: {why}.",
         "book_off": "Not measured in this run (`--no-book` or `--quick`).",
@@ -144,7 +153,10 @@ T = {
         "of": "{n}번 중 {k}번",
         "floor": "검증 점에서의 잡음 바닥: {floor:.4f} (0.5·σ² = {half:.4f}); "
                  "목표: {target:.4f} 이하 ({tol:.0%} 이내). 학습 시간만 재며, "
-                 "몇 에폭마다 하는 검사 시간은 빼었습니다.",
+                 "에폭 사이의 검사 시간은 빼었습니다. 에폭과 초는 모든 시드에 "
+                 "대한 중앙값이고, 목표에 끝내 닿지 못한 시드는 가장 느린 것으로 "
+                 "셉니다. 괄호 안은 목표에 닿은 시드 가운데 가장 빠른 값과 가장 "
+                 "느린 값입니다.",
         "fastest": "여기서 가장 빠른 설정: **{name}**, 원문 설정보다 {speedup} "
                    "빠릅니다(시드별 비의 중앙값).",
         "fastest_is_source": "여기서 가장 빠른 설정: 원문 설정 그대로.",
@@ -153,6 +165,13 @@ T = {
         "what": "항목", "nbval": "nbval, notebooks/{lang} (노트북 {k}개)",
         "nbval_total": "nbval, 두 언어 모두", "make_book": "`make book` (빈 폴더에서)",
         "explorer": "탐색기: {key}", "failed": " (실패 {k}번)",
+        "explorer_keys": {
+            "first_visible_update": "탐색기: 첫 화면 갱신",
+            "final_figure": "탐색기: 새 설정의 최종 그림",
+            "final_figure_cpu": "탐색기: 최종 그림까지의 CPU 시간",
+            "cached": "탐색기: 이미 본 설정",
+            "final_figure_2_threads": "탐색기: 최종 그림, 스레드 2개",
+        },
         "notebook": "노트북",
         "book_missing": "이번 실행에서는 재지 않았습니다: {why}.",
         "book_off": "이번 실행에서는 재지 않았습니다(`--no-book` 또는 `--quick`).",
@@ -322,23 +341,25 @@ def good_fit_md(res: dict, t: dict) -> str:
 
 
 def _explorer_rows(ex: dict, t: dict) -> list[list[str]]:
-    """Rows for whatever latencies the explorer's script reported.
+    """Rows for the latencies ``benchmarks/explorer_latency.py`` reported.
 
-    Values that are summaries (with a median) or plain numbers of seconds are
-    shown; anything else is left to the JSON.
+    Every entry that is a summary of seconds (a key ending in ``_s`` with a
+    median) becomes a row, named from ``t["explorer_keys"]`` where it has a name
+    there, and checked against the script's own ``targets_s`` where it has one.
     """
+    targets = ex.get("targets_s", {})
     rows = []
     for key, val in ex.items():
-        if isinstance(val, dict) and "median" in val and "n" in val:
-            cell = spread(val)
-        elif isinstance(val, dict) and "median" in val:
-            cell = fmt_time(val["median"])
-        elif isinstance(val, (int, float)) and not isinstance(val, bool) \
-                and key.endswith(("_s", "seconds")):
-            cell = fmt_time(val)
-        else:
+        if not (key.endswith("_s") and isinstance(val, dict) and "median" in val):
             continue
-        rows.append([t["explorer"].format(key=key.removesuffix("_s")), cell])
+        name = key.removesuffix("_s")
+        label = t["explorer_keys"].get(name, t["explorer"].format(key=name))
+        target = targets.get(name)
+        cell = (f"≤ {fmt_time(target)}: "
+                f"{t['met'] if val['median'] <= target else t['missed']}"
+                if target is not None else t["none"])
+        rows.append([label, spread(val) if "n" in val else fmt_time(val["median"]),
+                     cell])
     return rows
 
 
@@ -353,15 +374,15 @@ def whole_book_md(res: dict, t: dict) -> str:
             fail = (t["failed"].format(k=nb[lang]["failed_runs"])
                     if nb[lang]["failed_runs"] else "")
             rows.append([t["nbval"].format(lang=lang, k=nb[lang]["notebooks"]) + fail,
-                         spread(nb[lang]["seconds"])])
+                         spread(nb[lang]["seconds"]), t["none"]])
         else:
             notes.append(t["book_missing"].format(why=nb[lang]["skipped"]))
     if "total_s" in nb:
-        rows.append([t["nbval_total"], spread(nb["total_s"])])
+        rows.append([t["nbval_total"], spread(nb["total_s"]), t["none"]])
     mb = wb["make_book"]
     if "seconds" in mb:
         fail = t["failed"].format(k=mb["failed_runs"]) if mb["failed_runs"] else ""
-        rows.append([t["make_book"] + fail, spread(mb["seconds"])])
+        rows.append([t["make_book"] + fail, spread(mb["seconds"]), t["none"]])
     else:
         notes.append(t["book_missing"].format(why=mb["skipped"]))
     ex = wb["explorer"]
@@ -369,7 +390,7 @@ def whole_book_md(res: dict, t: dict) -> str:
         rows += _explorer_rows(ex["results"], t)
     else:
         notes.append(t["book_missing"].format(why=ex["skipped"]))
-    out = table([t["what"], t["time"]], rows) if rows else ""
+    out = table([t["what"], t["time"], t["target"]], rows) if rows else ""
     names = sorted({k for lang in LANGS for k in nb[lang].get("per_notebook", {})})
     if names:
         per = [[f"`{k}`"] + [spread(nb[lang]["per_notebook"][k])

@@ -159,12 +159,16 @@ def test_the_book_part_renders_what_it_measured(quick):
                   "ko": {"skipped": "no notebooks in notebooks/ko"},
                   "total_s": s},
         "make_book": {"seconds": s, "failed_runs": 1},
-        "explorer": {"seconds": 9.0, "results": {"first_update_s": s, "note": "x"}},
+        "explorer": {"seconds": 9.0, "results": {
+            "final_figure_s": s, "new_thing_s": s, "setting": {"epochs": 1000},
+            "targets_s": {"final_figure": 3.0}}},
     }
     md = report.whole_book_md(res, report.T["en"])
     assert "nbval, notebooks/en (2 notebooks) | 60.0 s (55.0 s–70.0 s)" in md
     assert "(1 run(s) failed)" in md
-    assert "explorer: first_update" in md
+    assert "explorer: final figure, a new setting | 60.0 s (55.0 s–70.0 s) | " \
+        "≤ 3.00 s: missed" in md
+    assert "explorer: new_thing" in md and "epochs" not in md
     assert "no notebooks in notebooks/ko" in md
     assert "`01-data`" in md
 
