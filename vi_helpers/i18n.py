@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mle_fit": "MLE 적합",
         "median": "중앙값",
         "band": "5–95 % 구간",
-        "title_data": "가상 데이터: f(x)에 가우시안 잡음(σ = {sigma})을 더한 값",
+        "title_data": "가상 데이터: f(x)에 가우스 잡음(σ = {sigma})을 더한 값",
         "title_mle": "MLE 신경망(1-20-1), {epochs:,} 에폭 학습 후",
         "title_band": "변분 회귀: 중앙값과 5–95 % 구간 (순전파 {num_samples:,}번)",
         "epoch": "에폭",
