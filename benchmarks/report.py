@@ -87,6 +87,8 @@ T = {
         "nbval_total": "nbval, both languages",
         "make_book": "`make book` (clean build)",
         "explorer": "explorer: {key}", "failed": " ({k} run(s) failed)",
+        "explorer_setting": "The explorer's slider moves σ from {from_sigma} to "
+                            "{sigma}: {epochs:,} epochs of `{model}` on {n:,} points.",
         "explorer_keys": {
             "first_visible_update": "explorer: first visible update",
             "final_figure": "explorer: final figure, a new setting",
@@ -165,6 +167,8 @@ T = {
         "what": "항목", "nbval": "nbval, notebooks/{lang} (노트북 {k}개)",
         "nbval_total": "nbval, 두 언어 모두", "make_book": "`make book` (빈 폴더에서)",
         "explorer": "탐색기: {key}", "failed": " (실패 {k}번)",
+        "explorer_setting": "탐색기 측정 설정: σ 슬라이더 {from_sigma} → {sigma}, "
+                            "모델 `{model}`, 점 {n:,}개, {epochs:,} 에폭.",
         "explorer_keys": {
             "first_visible_update": "탐색기: 첫 화면 갱신",
             "final_figure": "탐색기: 새 설정의 최종 그림",
@@ -388,6 +392,9 @@ def whole_book_md(res: dict, t: dict) -> str:
     ex = wb["explorer"]
     if "results" in ex:
         rows += _explorer_rows(ex["results"], t)
+        st = ex["results"].get("setting", {})
+        if {"from_sigma", "sigma", "epochs", "model", "n"} <= set(st):
+            notes.append(t["explorer_setting"].format(**st))
     else:
         notes.append(t["book_missing"].format(why=ex["skipped"]))
     out = table([t["what"], t["time"], t["target"]], rows) if rows else ""

@@ -84,15 +84,21 @@ def make_book(repeats: int) -> dict:
 
 
 def explorer(quick: bool) -> dict:
-    """Run the explorer helper's latency script if it exists, and read its JSON."""
+    """Run ``benchmarks/explorer_latency.py`` if it exists, and read its JSON.
+
+    A full run leaves its ``results/explorer.json`` behind; a quick one writes
+    to a temporary file, so that it does not replace the full results.
+    """
     if not EXPLORER_SCRIPT.exists():
         return {"skipped": "benchmarks/explorer_latency.py does not exist yet"}
-    cmd = [sys.executable, str(EXPLORER_SCRIPT)] + (["--quick"] if quick else [])
-    seconds, proc = _run(cmd)
-    if proc.returncode != 0 or not EXPLORER_JSON.exists():
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
-        return {"skipped": f"explorer_latency.py failed: {' '.join(tail)}"}
-    return {"seconds": seconds, "results": json.loads(EXPLORER_JSON.read_text())}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "explorer.json" if quick else EXPLORER_JSON
+        cmd = [sys.executable, str(EXPLORER_SCRIPT), "--out", str(out)]
+        seconds, proc = _run(cmd + (["--quick"] if quick else []))
+        if proc.returncode != 0 or not out.exists():
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
+            return {"skipped": f"explorer_latency.py failed: {' '.join(tail)}"}
+        return {"seconds": seconds, "results": json.loads(out.read_text())}
 
 
 def run(repeats: int, quick: bool) -> dict:

@@ -160,7 +160,9 @@ def test_the_book_part_renders_what_it_measured(quick):
                   "total_s": s},
         "make_book": {"seconds": s, "failed_runs": 1},
         "explorer": {"seconds": 9.0, "results": {
-            "final_figure_s": s, "new_thing_s": s, "setting": {"epochs": 1000},
+            "final_figure_s": s, "new_thing_s": s,
+            "setting": {"epochs": 1000, "from_sigma": 1.4, "sigma": 1.5, "n": 2000,
+                        "model": "source_vi"},
             "targets_s": {"final_figure": 3.0}}},
     }
     md = report.whole_book_md(res, report.T["en"])
@@ -168,7 +170,8 @@ def test_the_book_part_renders_what_it_measured(quick):
     assert "(1 run(s) failed)" in md
     assert "explorer: final figure, a new setting | 60.0 s (55.0 s–70.0 s) | " \
         "≤ 3.00 s: missed" in md
-    assert "explorer: new_thing" in md and "epochs" not in md
+    assert "explorer: new_thing" in md
+    assert "σ from 1.4 to 1.5: 1,000 epochs of `source_vi` on 2,000 points" in md
     assert "no notebooks in notebooks/ko" in md
     assert "`01-data`" in md
 
