@@ -1,13 +1,20 @@
 // vi_site: tell RequireJS where the Jupyter widget manager lives, before
-// embed-amd.js loads. The manager finds its fonts next to the module path
-// "@jupyter-widgets/html-manager/dist/..."; without this mapping RequireJS would
-// resolve that path against the page's own folder and the fonts would 404.
+// embed-amd.js loads. Each module bundled in embed-amd.js finds its fonts next to
+// its own module URL; without this mapping RequireJS would resolve those URLs
+// against the page's folder and the fonts would 404. Every bundled module is
+// mapped so that its URL lies in the manager's folder, where the fonts are.
 (function () {
   var script = document.currentScript;
   var base = script.getAttribute("data-html-manager");
   var here = script.src.replace(/[?#].*$/, "").replace(/[^/]*$/, "");
-  var url = /^[a-z]+:\/\//i.test(base) ? base : here + base;
+  var dir = (/^[a-z]+:\/\//i.test(base) ? base : here + base).replace(/\/$/, "");
   window.require.config({
-    paths: { "@jupyter-widgets/html-manager/dist": url.replace(/\/$/, "") },
+    paths: {
+      "@jupyter-widgets/base": dir + "/base",
+      "@jupyter-widgets/controls": dir + "/controls",
+      "@jupyter-widgets/output": dir + "/output",
+      "@jupyter-widgets/html-manager": dir + "/html-manager",
+      "@jupyter-widgets/html-manager/dist": dir,
+    },
   });
 })();
