@@ -45,16 +45,17 @@ T = {
                   "of runs done side by side.",
         "model": "model", "mle": "MLE", "variational": "variational",
         "epochs": "epochs", "source_loop": "source's loop", "fit": "`vh.fit`",
-        "per_epoch": "per epoch (source / fit)", "speedup": "speed-up",
+        "per_epoch_head": "Per epoch (median):",
+        "per_epoch": "{model}, source {source}, fit {fit}", "speedup": "speed-up",
         "target": "target", "final": "final losses",
         "met": "met", "missed": "missed", "none": "—",
-        "identical": "equal (largest relative difference {rel:.1e})",
+        "identical": "equal (largest relative difference {rel})",
         "stat": "mean difference {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
         "stat1": "difference {mean:+.3f} (one pair)",
         "same_stream": "With the training eps drawn from one generator in both "
                        "loops ({epochs:,} epochs), the logged training losses differ "
-                       "by at most {rel:.1e} (relative), the trained weights by at "
-                       "most {param:.1e}, and the final validation losses are "
+                       "by at most {rel} (relative), the trained weights by at "
+                       "most {param}, and the final validation losses are "
                        "{v1:.6f} (fit) and {v2:.6f} (source).",
         "method": "method", "time": "time", "vs_source": "speed-up over the source",
         "largest_diff": "largest difference from the closed form",
@@ -127,15 +128,16 @@ T = {
                   "쌍마다 구한 비의 중앙값입니다.",
         "model": "모델", "mle": "MLE", "variational": "변분",
         "epochs": "에폭", "source_loop": "원문의 루프", "fit": "`vh.fit`",
-        "per_epoch": "에폭당 (원문 / fit)", "speedup": "속도 향상",
+        "per_epoch_head": "에폭당 시간(중앙값):",
+        "per_epoch": "{model} 원문 {source}, fit {fit}", "speedup": "속도 향상",
         "target": "목표", "final": "최종 손실",
         "met": "달성", "missed": "미달", "none": "—",
-        "identical": "같음 (최대 상대 차이 {rel:.1e})",
+        "identical": "같음 (최대 상대 차이 {rel})",
         "stat": "평균 차이 {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
         "stat1": "차이 {mean:+.3f} (한 쌍)",
         "same_stream": "두 루프가 학습용 eps를 같은 생성기에서 뽑게 하면"
                        "({epochs:,} 에폭), 기록된 학습 손실의 상대 차이는 최대 "
-                       "{rel:.1e}, 학습된 가중치의 차이는 최대 {param:.1e}이고, "
+                       "{rel}, 학습된 가중치의 차이는 최대 {param}이고, "
                        "최종 검증 손실은 fit {v1:.6f}, 원문 {v2:.6f}입니다.",
         "method": "방법", "time": "시간", "vs_source": "원문 대비 속도 향상",
         "largest_diff": "닫힌 형태와의 최대 차이",
@@ -206,6 +208,11 @@ def fmt_ratio(r: float) -> str:
     return f"{r:.2f}×" if r < 10 else f"{r:.1f}×" if r < 100 else f"{r:,.0f}×"
 
 
+def fmt_small(x: float) -> str:
+    """A difference that should be tiny: '0' when it is exactly zero."""
+    return "0" if x == 0 else f"{x:.1e}"
+
+
 def spread(s: dict, fmt=fmt_time) -> str:
     """'median (min–max)' of a summary from ``common.summary``."""
     if s["n"] == 1:
@@ -253,31 +260,35 @@ def training_md(res: dict, t: dict) -> str:
     tr = res.get("training")
     if not tr:
         return t["not_run"]
-    rows = []
+    rows, per_epoch = [], []
     for kind in ("mle", "variational"):
         if kind not in tr:
             continue
         r = tr[kind]
         a = r["agreement"]
         if kind == "mle":
-            final = t["identical"].format(rel=max(a["max_rel_train"], a["max_rel_val"]))
+            final = t["identical"].format(
+                rel=fmt_small(max(a["max_rel_train"], a["max_rel_val"])))
         elif "val_diff_z" in a:
             final = t["stat"].format(mean=a["val_diff_mean"], se=a["val_diff_se"],
                                      z=a["val_diff_z"])
         else:
             final = t["stat1"].format(mean=a["val_diff_mean"])
-        per_epoch = (f"{fmt_time(r['source_ms_per_epoch']['median'] / 1e3)} / "
-                     f"{fmt_time(r['fit_ms_per_epoch']['median'] / 1e3)}")
+        per_epoch.append(t["per_epoch"].format(
+            model=t[kind], source=fmt_time(r["source_ms_per_epoch"]["median"] / 1e3),
+            fit=fmt_time(r["fit_ms_per_epoch"]["median"] / 1e3)))
         rows.append([t[kind], f"{r['epochs']:,}", spread(r["source_s"]),
-                     spread(r["fit_s"]), per_epoch, spread(r["ratio"], fmt_ratio),
+                     spread(r["fit_s"]), spread(r["ratio"], fmt_ratio),
                      target_cell(r["ratio"]["median"],
                                  TARGETS.get(("training", kind)), t), final])
-    out = table([t["model"], t["epochs"], t["source_loop"], t["fit"], t["per_epoch"],
-                 t["speedup"], t["target"], t["final"]], rows)
+    out = table([t["model"], t["epochs"], t["source_loop"], t["fit"], t["speedup"],
+                 t["target"], t["final"]], rows)
+    out += "\n\n" + t["per_epoch_head"] + " " + "; ".join(per_epoch) + "."
     ss = tr.get("variational_same_stream")
     if ss:
         out += "\n\n" + t["same_stream"].format(
-            epochs=ss["epochs"], rel=ss["max_rel_train"], param=ss["max_param_diff"],
+            epochs=ss["epochs"], rel=fmt_small(ss["max_rel_train"]),
+            param=fmt_small(ss["max_param_diff"]),
             v1=ss["fit_val"], v2=ss["source_val"])
     return out
 
