@@ -15,7 +15,7 @@ import torch
 
 import vi_helpers as vh
 
-from .common import summary, sync, timed
+from .common import summary, timed
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,6 @@ def time_to_target(setting: Setting, data: vh.Dataset, target: float, seed: int,
                 sched.step()
 
     seconds, done, val = 0.0, 0, float("inf")
-    sync(device)
     while done < setting.max_epochs:
         count = min(setting.check_every, setting.max_epochs - done)
         dt, _ = timed(device, epochs, count)
