@@ -470,4 +470,11 @@ def test_explorer_in_both_languages():
         for p in PAGES
         if "data-vi-explorer" in (site / p.html).read_text(encoding="utf-8")
     }
-    assert langs == {"en", "ko"}, f"the static explorer is only in {langs or 'none'}"
+    candidates = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in ROOT.glob("notebooks/*/*explorer*.ipynb")
+    )
+    assert langs == {"en", "ko"}, (
+        f"the static explorer is on the pages of _toc.yml in: {sorted(langs) or 'none'}"
+        + (f"; notebooks that may hold it: {candidates}" if candidates else "")
+    )
