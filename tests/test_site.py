@@ -391,22 +391,9 @@ def test_page_in_browser(browser_site, page_info: Page):
         if broken:
             problems.append(f"images not loaded: {broken[:5]}")
 
-        # Hangul drawn with a real font (the Noto Sans KR web font, or a system CJK
-        # font), never boxes: Chrome reports the fonts it used for a node
-        hangul_sel = H1 if page_info.lang == "ko" else ".vi-lang-switch a"
-        if page_info.lang == "ko" or page.locator(hangul_sel).count():
-            fonts = _fonts_used(context, page, hangul_sel)
-            if not any(
-                f["familyName"].startswith("Noto Sans KR")  # our web font
-                or re.search(
-                    r"CJK|KR|Gothic|Nanum|Malgun|Apple SD|Gulim|Dotum|Batang",
-                    f["familyName"],
-                )
-                for f in fonts
-            ):
-                problems.append(
-                    f"Hangul in {hangul_sel} drawn without a Korean font: {fonts}"
-                )
+        # Hangul drawn with a Korean font (the Noto Sans KR web font, or a system
+        # CJK font), never boxes
+        problems += _hangul_without_font(context, page)
 
         page.screenshot(path=str(SCREENSHOTS / f"{page_info.slug}.png"), full_page=True)
         # files the server did not have (a 404 also shows as a console error,
@@ -446,20 +433,70 @@ def test_page_in_browser(browser_site, page_info: Page):
     assert time.perf_counter() - start < 15, f"{page_info.html} took too long"
 
 
-def _fonts_used(context, page, selector: str) -> list[dict]:
+KOREAN_FONT = re.compile(
+    r"^Noto Sans KR|CJK|KR\b|Gothic|Nanum|Malgun|Apple SD|Gulim|Dotum|Batang|Pretendard"
+)
+
+# Marks one rendered element per distinct font (family, weight, style) among those
+# with Hangul in their own text; returns how many Hangul characters each holds.
+MARK_HANGUL_JS = """() => {
+  const seen = new Set(), counts = [];
+  const hangul = /[\\uac00-\\ud7a3\\u3131-\\u318e]/g;
+  for (const el of document.body.querySelectorAll('*')) {
+    const own = [...el.childNodes].filter(n => n.nodeType === 3)
+                                  .map(n => n.textContent).join('');
+    const n = (own.match(hangul) || []).length;
+    if (!n || !el.getClientRects().length) continue;
+    // not drawn: inside a closed dropdown, or MathJax's copy for screen readers
+    if (el.closest('details:not([open]), mjx-assistive-mml')) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility !== 'visible') continue;
+    const key = [st.fontFamily, st.fontWeight, st.fontStyle].join('|');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    el.setAttribute('data-vi-hangul', counts.length);
+    counts.push([n, el.tagName.toLowerCase() + ' ' + own.trim().slice(0, 30), key]);
+  }
+  return counts;
+}"""
+
+
+def _hangul_without_font(context, page) -> list[str]:
+    """Elements whose Hangul Chromium drew with no Korean font (that is, boxes).
+
+    One element per font style is asked: CSS.getPlatformFontsForNode tells which
+    fonts drew how many glyphs of an element's own text.
+    """
+    marked = page.evaluate(MARK_HANGUL_JS)
+    if not marked:
+        return []
+    problems = []
     cdp = context.new_cdp_session(page)
     try:
         cdp.send("DOM.enable")
         cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
-        if not node.get("nodeId"):
-            return []
-        return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})[
-            "fonts"
-        ]
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        nodes = cdp.send(
+            "DOM.querySelectorAll", {"nodeId": root, "selector": "[data-vi-hangul]"}
+        )["nodeIds"]
+        for node in nodes:
+            attrs = cdp.send("DOM.getAttributes", {"nodeId": node})["attributes"]
+            index = int(attrs[attrs.index("data-vi-hangul") + 1])
+            n_hangul, what, style = marked[index]
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            korean = sum(
+                f["glyphCount"] for f in fonts if KOREAN_FONT.search(f["familyName"])
+            )
+            if korean < n_hangul:
+                used = ", ".join(
+                    f"{f['familyName']} ({f['glyphCount']})" for f in fonts
+                )
+                problems.append(
+                    f"Hangul drawn without a Korean font in <{what}> ({style}): {used}"
+                )
     finally:
         cdp.detach()
+    return problems
 
 
 def test_explorer_in_both_languages():

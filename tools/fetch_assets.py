@@ -108,19 +108,66 @@ def copy_html_manager(pkg: Path, dest: Path) -> None:
     shutil.copy2(pkg / "LICENSE", dest / "LICENSE")
 
 
+# Unicode blocks the Korean web font is used for: Hangul, CJK symbols and
+# punctuation, kana, Hanja, full-width forms. Everything else (Latin, Greek,
+# digits...) is left to the system fonts, so the face can come first in every
+# font stack: a browser then never falls back to a font without Hangul (boxes).
+HANGUL_BLOCKS = [
+    (0x1100, 0x11FF),
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x33FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7FF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),
+]
+
+
+def _ranges(spec: str) -> list[tuple[int, int]]:
+    out = []
+    for part in spec.split(","):
+        lo, _, hi = part.strip().removeprefix("U+").removeprefix("u+").partition("-")
+        out.append((int(lo, 16), int(hi or lo, 16)))
+    return out
+
+
+def hangul_only(spec: str) -> str:
+    """A CSS unicode-range cut down to HANGUL_BLOCKS ("" when nothing is left)."""
+    kept = []
+    for lo, hi in _ranges(spec):
+        for blo, bhi in HANGUL_BLOCKS:
+            a, b = max(lo, blo), min(hi, bhi)
+            if a <= b:
+                kept.append(f"U+{a:x}" + (f"-{b:x}" if b > a else ""))
+    return ",".join(kept)
+
+
 def copy_font(pkg: Path, dest: Path) -> None:
-    """One CSS file with the woff2 faces of the weights used; woff fallbacks dropped."""
-    (dest / "files").mkdir(parents=True)
+    """One CSS file: the woff2 faces of the weights used, cut to HANGUL_BLOCKS."""
+    files = dest / "noto-sans-kr"
+    files.mkdir(parents=True)
     css = []
     for weight in va.FONT_WEIGHTS:
         text = (pkg / f"{weight}.css").read_text(encoding="utf-8")
-        text = re.sub(r",\s*url\([^)]*\.woff\) format\('woff'\)", "", text)
-        css.append(text.replace("url(./files/", "url(noto-sans-kr/"))
-        for src in (pkg / "files").glob(f"*-{weight}-normal.woff2"):
-            shutil.copy2(src, dest / "files" / src.name)
-    (dest / "files").rename(dest / "noto-sans-kr")
-    (dest / "noto-sans-kr.css").write_text("\n".join(css), encoding="utf-8")
-    shutil.copy2(pkg / "LICENSE", dest / "noto-sans-kr" / "LICENSE")
+        for face in re.findall(r"@font-face\s*{[^}]*}", text):
+            found = re.search(r"unicode-range:\s*([^;]+);", face)
+            woff2 = re.search(r"url\(\./files/([^)]+\.woff2)\)", face)
+            ranges = hangul_only(found.group(1)) if found else ""
+            if not (ranges and woff2):
+                continue
+            face = re.sub(r",\s*url\([^)]*\.woff\) format\('woff'\)", "", face)
+            face = face.replace("url(./files/", "url(noto-sans-kr/")
+            css.append(face.replace(found.group(1), ranges))
+            shutil.copy2(pkg / "files" / woff2.group(1), files / woff2.group(1))
+    (dest / "noto-sans-kr.css").write_text(
+        "/* Noto Sans KR (SIL OFL 1.1, noto-sans-kr/LICENSE) from @fontsource, "
+        "Hangul and CJK ranges only */\n" + "\n".join(css) + "\n",
+        encoding="utf-8",
+    )
+    shutil.copy2(pkg / "LICENSE", files / "LICENSE")
 
 
 def copy_requirejs(pkg: Path, dest: Path) -> None:

@@ -49,7 +49,7 @@ FONT_WEIGHTS = (400, 700)
 # (`_static/vendor/` belongs to pydata-sphinx-theme, hence another name.)
 STATIC_SUBDIR = "offline"
 MANIFEST = "manifest.json"
-LAYOUT = 1  # bump when tools/fetch_assets.py copies other files: forces a re-fetch
+LAYOUT = 2  # bump when tools/fetch_assets.py copies other files: forces a re-fetch
 
 # paths relative to `_static/`
 LOCAL = {

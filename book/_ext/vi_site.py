@@ -84,6 +84,11 @@ def _configure_assets(app: Sphinx, config: Config) -> None:
     # pydata-sphinx-theme logs "Got invalid theme mode" (a console error) on every
     # first visit unless the template variable default_mode is set
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
+    # text in math (\\text{...}, Korean words included) in the page's fonts, not
+    # MathJax's own serif fonts, which have no Hangul: boxes on many machines
+    mathjax = dict(config.mathjax3_config or {})
+    mathjax["chtml"] = {"mtextInheritFont": True, **mathjax.get("chtml", {})}
+    config.mathjax3_config = mathjax
     src = va.LOCAL if offline else va.CDN
     if config.mathjax_path in (SPHINX_DEFAULT_MATHJAX, "", None):
         config.mathjax_path = src["mathjax"]
