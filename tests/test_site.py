@@ -9,8 +9,9 @@
   ``screenshots/`` (not committed).
 
 Run ``make book`` first. Without Chromium the browser tests are skipped with a note
-on how to install it; with ``VI_REQUIRE_BROWSER=1`` (set by ``.ci/run``) anything
-missing is a failure instead.
+on how to install it, and a site built without npm (MathJax & co from CDNs, see
+tools/fetch_assets.py) skips the offline and browser checks; with
+``VI_REQUIRE_BROWSER=1`` (set by ``.ci/run``) each of these is a failure instead.
 """
 
 from __future__ import annotations
@@ -430,7 +431,7 @@ def test_page_in_browser(browser_site, page_info: Page):
         assert not problems, f"{page_info.html}:\n  " + "\n  ".join(problems)
     finally:
         page.close()
-    assert time.perf_counter() - start < 15, f"{page_info.html} took too long"
+    assert time.perf_counter() - start < 20, f"{page_info.html} took too long"
 
 
 KOREAN_FONT = re.compile(
