@@ -27,6 +27,11 @@ def _run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, subprocess.CompletedP
     return time.perf_counter() - start, proc
 
 
+def _tail(proc: subprocess.CompletedProcess, lines: int = 5) -> str:
+    """The last lines a failed command printed, to say in the JSON why it failed."""
+    return "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-lines:])
+
+
 def _per_notebook(junit: Path) -> dict[str, float]:
     """Seconds per notebook from pytest's JUnit XML (nbval makes one test a cell)."""
     seconds: dict[str, float] = {}
@@ -46,7 +51,7 @@ def nbval(repeats: int) -> dict:
         if not notebooks:
             out[lang] = {"skipped": f"no notebooks in notebooks/{lang}"}
             continue
-        times, per_nb, failed = [], {}, 0
+        times, per_nb, failed, errors = [], {}, 0, []
         for _ in range(repeats):
             with tempfile.TemporaryDirectory() as tmp:
                 junit = Path(tmp) / "junit.xml"
@@ -54,12 +59,14 @@ def nbval(repeats: int) -> dict:
                                       "-q", "-p", "no:cacheprovider",
                                       f"--junitxml={junit}"])
                 times.append(seconds)
-                failed += proc.returncode != 0
+                if proc.returncode != 0:
+                    failed += 1
+                    errors.append(_tail(proc))
                 if junit.exists():
                     for name, s in _per_notebook(junit).items():
                         per_nb.setdefault(name, []).append(s)
         out[lang] = {"notebooks": len(notebooks), "seconds": summary(times),
-                     "failed_runs": failed,
+                     "failed_runs": failed, "errors": errors,
                      "per_notebook": {k: summary(v) for k, v in sorted(per_nb.items())}}
     measured = [out[lang]["seconds"]["samples"] for lang in LANGS
                 if "seconds" in out[lang]]
@@ -73,14 +80,16 @@ def make_book(repeats: int) -> dict:
     if not (ROOT / "_config.yml").exists():
         return {"skipped": "no _config.yml yet"}
     jb = str(Path(sys.executable).parent / "jupyter-book")
-    times, failed = [], 0
+    times, failed, errors = [], 0, []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
             seconds, proc = _run([jb, "build", ".", "--warningiserror", "--keep-going",
                                   "--path-output", tmp])
             times.append(seconds)
-            failed += proc.returncode != 0
-    return {"seconds": summary(times), "failed_runs": failed}
+            if proc.returncode != 0:
+                failed += 1
+                errors.append(_tail(proc))
+    return {"seconds": summary(times), "failed_runs": failed, "errors": errors}
 
 
 def explorer(quick: bool) -> dict:
@@ -96,8 +105,8 @@ def explorer(quick: bool) -> dict:
         cmd = [sys.executable, str(EXPLORER_SCRIPT), "--out", str(out)]
         seconds, proc = _run(cmd + (["--quick"] if quick else []))
         if proc.returncode != 0 or not out.exists():
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
-            return {"skipped": f"explorer_latency.py failed: {' '.join(tail)}"}
+            return {"skipped": "explorer_latency.py failed: "
+                               + _tail(proc, 1).replace("\n", " ")}
         return {"seconds": seconds, "results": json.loads(out.read_text())}
 
 
