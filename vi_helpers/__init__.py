@@ -5,11 +5,19 @@ here, so the Korean and English notebooks run the same code.
 """
 
 from .data import Dataset, make_dataset, true_function
+from .explorer import (
+    ExplorerResult,
+    cached_explore,
+    explore,
+    explorer_grid,
+    plot_explorer,
+)
 from .i18n import use_language
 from .losses import gaussian_log_likelihood, half_mse, negative_elbo, prior_from_targets
 from .models import MLERegressor, VariationalRegressor
 from .plotting import plot_band, plot_data, plot_history, plot_mle_fit
 from .predict import predictive_quantiles, predictive_samples
+from .static_explorer import static_explorer
 from .train import History, TrainingDiverged, fit, print_log
 from .utils import get_device, set_seed
 
@@ -17,10 +25,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Dataset",
+    "ExplorerResult",
     "History",
     "MLERegressor",
     "TrainingDiverged",
     "VariationalRegressor",
+    "cached_explore",
+    "explore",
+    "explorer_grid",
     "fit",
     "gaussian_log_likelihood",
     "get_device",
@@ -29,6 +41,7 @@ __all__ = [
     "negative_elbo",
     "plot_band",
     "plot_data",
+    "plot_explorer",
     "plot_history",
     "plot_mle_fit",
     "predictive_quantiles",
@@ -36,6 +49,7 @@ __all__ = [
     "predictive_samples",
     "prior_from_targets",
     "set_seed",
+    "static_explorer",
     "true_function",
     "use_language",
 ]

@@ -24,6 +24,24 @@ LABELS: dict[str, dict[str, str]] = {
         "loss": "loss",
         "train": "train",
         "val": "validation",
+        # the explorer (vi_helpers.explorer, widgets, static_explorer)
+        "model_mle": "MLE fit ± 1.645·σ̂",
+        "model_source_vi": "the source's variational model",
+        "explorer_title": "{model}: σ = {sigma:g}, {epochs:,} epochs",
+        "coverage_line": "held-out points in the band: {coverage:.2f} (target 0.90)",
+        "width_line": "mean band width: {width:.1f} (calibrated: {calibrated:.1f})",
+        "n_line": "trained on {n_train:,} of n = {n:,} points, seed {seed}",
+        "sigma_slider": "noise σ",
+        "epochs_slider": "epochs",
+        "model_choice": "model",
+        "seed_choice": "seed",
+        "training": "training… epoch {epoch:,} of {epochs:,}",
+        "done": "done in {seconds:.1f} s",
+        "from_cache": "from the cache",
+        "static_note": (
+            "Precomputed: seed {seed}, n = {n:,} points, every model at "
+            "σ ∈ {{{sigmas}}} × epochs ∈ {{{epochs}}}."
+        ),
     },
     "ko": {
         "x": "x",
@@ -40,6 +58,24 @@ LABELS: dict[str, dict[str, str]] = {
         "loss": "손실",
         "train": "학습",
         "val": "검증",
+        # 탐색기 (vi_helpers.explorer, widgets, static_explorer)
+        "model_mle": "MLE 적합 ± 1.645·σ̂",
+        "model_source_vi": "원문의 변분 모델",
+        "explorer_title": "{model}: σ = {sigma:g}, {epochs:,} 에폭",
+        "coverage_line": "5–95 % 구간의 검증 데이터 포함률: {coverage:.2f} (목표 0.90)",
+        "width_line": "평균 구간 폭: {width:.1f} (보정된 폭: {calibrated:.1f})",
+        "n_line": "전체 n = {n:,}개 중 {n_train:,}개로 학습, 시드 {seed}",
+        "sigma_slider": "잡음 σ",
+        "epochs_slider": "에폭",
+        "model_choice": "모델",
+        "seed_choice": "시드",
+        "training": "학습 중… {epochs:,} 에폭 중 {epoch:,}",
+        "done": "{seconds:.1f}초 만에 완료",
+        "from_cache": "캐시에서 불러옴",
+        "static_note": (
+            "미리 계산한 결과: 시드 {seed}, n = {n:,}개, 모든 모델을 "
+            "σ ∈ {{{sigmas}}} × 에폭 ∈ {{{epochs}}}에서 학습."
+        ),
     },
 }
 
@@ -100,7 +136,7 @@ def use_language(lang: str) -> str:
             )
         font_manager.fontManager.addfont(path)
         name = font_manager.FontProperties(fname=path).get_name()
-        mpl.rcParams["font.family"] = [name]
+        mpl.rcParams["font.family"] = [name, "DejaVu Sans"]  # DejaVu: σ, ŷ, …
     else:
         mpl.rcParams["font.family"] = ["DejaVu Sans"]
     mpl.rcParams["axes.unicode_minus"] = False

@@ -1,0 +1,323 @@
+"""The explorer: the function behind the sliders, its cache, cancellation, the grid
+and the static HTML. No browser and no kernel needed."""
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+import torch
+
+import vi_helpers as vh
+from vi_helpers import explorer as ex
+from vi_helpers.i18n import LABELS
+from vi_helpers.static_explorer import MAX_BYTES, static_explorer_html
+
+SMALL = dict(n=300)  # 240 training points: fast enough for unit tests
+
+
+@pytest.fixture(scope="module")
+def result():
+    return ex.explore(1.5, 100, "source_vi", seed=1, **SMALL)
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return ex.load_grid()
+
+
+# ---------------------------------------------------------------- explore
+
+
+def test_explore_returns_every_curve_with_its_shape(result):
+    g, k = ex.CURVE_POINTS, ex.DATA_POINTS
+    for name in ("x", "f", "lower", "median", "upper"):
+        assert getattr(result, name).shape == (g,), name
+    assert result.x_data.shape == result.y_data.shape == (k,)
+    assert result.band.shape == (3, g)
+    np.testing.assert_allclose(result.x, np.linspace(-3, 3, g), atol=1e-6)
+    np.testing.assert_allclose(result.f, vh.true_function(result.x))
+    assert np.all(result.lower <= result.median) and np.all(result.median <= result.upper)
+    assert (result.sigma, result.epochs, result.model, result.seed) == (
+        1.5, 100, "source_vi", 1)
+    assert (result.n, result.n_train) == (300, 240)
+    assert result.seconds > 0
+
+
+def test_explore_numbers_are_the_held_out_coverage_and_width(result):
+    data = vh.make_dataset(n=300, sigma=1.5, seed=1)
+    assert 0 <= result.coverage <= 1
+    # 60 held-out points: the coverage is a multiple of 1/60
+    assert result.coverage * 60 == pytest.approx(round(result.coverage * 60))
+    assert result.width > 0
+    assert result.calibrated_width == pytest.approx(2 * 1.6449 * 1.5, rel=1e-4)
+    assert len(data.val_idx) == 60
+
+
+def test_the_source_model_band_is_far_wider_than_the_noise():
+    r = ex.explore(1.5, 300, "source_vi", **SMALL)
+    assert r.width > 2 * r.calibrated_width
+    assert r.coverage > 0.95
+
+
+def test_the_mle_band_is_the_fit_plus_minus_the_residual_sigma():
+    r = ex.explore(0.5, 100, "mle", **SMALL)
+    np.testing.assert_allclose(r.upper - r.median, r.median - r.lower, atol=1e-4)
+    half = r.upper - r.median
+    np.testing.assert_allclose(half, half[0], atol=1e-4)  # the same σ̂ everywhere
+
+
+def test_explore_is_deterministic_and_leaves_the_global_rng_alone(result):
+    state = torch.get_rng_state()
+    again = ex.explore(1.5, 100, "source_vi", seed=1, **SMALL)
+    assert torch.equal(state, torch.get_rng_state())
+    for name in ("lower", "median", "upper", "y_data"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(result, name))
+    other_seed = ex.explore(1.5, 100, "source_vi", seed=2, **SMALL)
+    assert not np.array_equal(other_seed.y_data, result.y_data)
+
+
+def test_explore_restores_the_thread_count():
+    before = torch.get_num_threads()
+    ex.explore(0.5, 100, "mle", **SMALL)
+    assert torch.get_num_threads() == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(sigma=0.05), r"sigma must be a number in \[0.1, 3.0\], got 0.05"),
+        (dict(sigma=3.5), r"sigma must be a number in \[0.1, 3.0\], got 3.5"),
+        (dict(sigma=float("nan")), r"sigma must be a number in \[0.1, 3.0\]"),
+        (dict(sigma="1.5"), r"sigma must be a number in \[0.1, 3.0\], got '1.5'"),
+        (dict(epochs=50), r"epochs must be an integer in \[100, 5000\], got 50"),
+        (dict(epochs=6000), r"epochs must be an integer in \[100, 5000\], got 6000"),
+        (dict(epochs=150.0), r"epochs must be an integer in \[100, 5000\]"),
+        (dict(model="bnn"), r"model must be one of \['mle', .*'source_vi'.*\], got 'bnn'"),
+        (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
+        (dict(seed=True), r"seed must be a non-negative integer, got True"),
+        (dict(n=50), r"n must be at least 100, got 50"),
+    ],
+)
+def test_explore_rejects_out_of_range_settings(kwargs, message):
+    args = dict(sigma=1.5, epochs=100, model="mle", seed=0, n=300) | kwargs
+    with pytest.raises(ValueError, match=message):
+        ex.explore(**args)
+
+
+def test_one_training_gives_every_epoch_of_a_row():
+    """Why the grid needs one training per σ: snapshots equal separate runs."""
+    row = ex._train(1.0, (100, 200), "source_vi", 0, 300, None)
+    assert [r.epochs for r in row] == [100, 200]
+    for r in row:
+        alone = ex.explore(1.0, r.epochs, "source_vi", **SMALL)
+        np.testing.assert_allclose(r.band, alone.band, atol=1e-5)
+        assert r.coverage == alone.coverage
+
+
+def test_progress_callback_sees_the_epochs():
+    seen = []
+    ex.explore(0.5, 100, "mle", callback=lambda e, total: seen.append((e, total)),
+               **SMALL)
+    assert seen == [(25, 100), (50, 100), (75, 100), (100, 100)]
+
+
+def test_register_model_checks_its_arguments():
+    with pytest.raises(ValueError, match="name must be new"):
+        ex.register_model("mle", ex.MODELS["mle"])
+    with pytest.raises(ValueError, match="spec must be a ModelSpec"):
+        ex.register_model("other", object())
+    ex.register_model("mle_again", ex.MODELS["mle"])
+    try:
+        assert ex.explore(0.5, 100, "mle_again", **SMALL).model == "mle_again"
+    finally:
+        del ex.MODELS["mle_again"]
+
+
+# ---------------------------------------------------------------- cache
+
+
+def test_cache_returns_the_same_result_at_once():
+    cache = ex.ResultCache(maxsize=2)
+    calls = []
+    first = ex.cached_explore(0.5, 100, "mle", cache=cache,
+                              callback=lambda e, t: calls.append(e), **SMALL)
+    start = time.perf_counter()
+    second = ex.cached_explore(0.5, 100, "mle", cache=cache,
+                               callback=lambda e, t: calls.append(e), **SMALL)
+    assert time.perf_counter() - start < 0.05
+    assert second is first
+    assert calls == [25, 50, 75, 100]  # the second call did not train
+    assert ex.cached_explore(0.50000001, 100, "mle", cache=cache, **SMALL) is first
+
+
+def test_cache_forgets_the_least_recently_used():
+    cache = ex.ResultCache(maxsize=2)
+    for key in ("a", "b"):
+        cache.put(key, key)
+    cache.get("a")
+    cache.put("c", "c")
+    assert "a" in cache and "c" in cache and "b" not in cache
+    assert len(cache) == 2
+
+
+# ---------------------------------------------------------------- cancellation
+
+
+def test_a_newer_token_cancels_an_older_one():
+    g = ex.Generation()
+    old = g.new()
+    g.check(old)  # still current: no error
+    new = g.new()
+    assert not g.is_current(old) and g.is_current(new)
+    with pytest.raises(ex.Cancelled, match="replaced"):
+        g.check(old)
+
+
+def test_a_newer_request_stops_a_running_training():
+    g = ex.Generation()
+    cache = ex.ResultCache()
+    token = g.new()
+    started, stopped_at, outcome = threading.Event(), [], []
+
+    def progress(epoch, total):
+        stopped_at.append(epoch)
+        started.set()
+        g.check(token)
+
+    def work():
+        try:
+            outcome.append(ex.cached_explore(1.5, 5000, "source_vi", cache=cache,
+                                             callback=progress, **SMALL))
+        except ex.Cancelled:
+            outcome.append("cancelled")
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    assert started.wait(60)
+    g.new()  # the user moved a slider
+    worker.join(60)
+    assert outcome == ["cancelled"]
+    assert stopped_at[-1] < 5000
+    assert len(cache) == 0  # a cancelled training stores nothing
+    ex.explore(0.5, 100, "mle", **SMALL)  # the training lock was released
+
+
+def test_the_widget_draws_only_the_newest_request():
+    pytest.importorskip("ipywidgets")
+    from vi_helpers.widgets import Explorer
+
+    w = Explorer(lang="en", sigma=0.5, epochs=100, model="mle",
+                 cache=ex.ResultCache(), **SMALL)
+    try:
+        first = w.last.result(60)
+        assert first is not None and w.image.value[:4] == b"\x89PNG"
+        w.epochs.value = 5000  # a long training...
+        slow = w.last
+        w.epochs.value = 150  # ...replaced before it can finish
+        assert w.last.result(60).epochs == 150
+        assert slow.result(60) is None
+        assert w.progress.bar_style == "success"
+        w.epochs.value = 100  # seen before: from the cache, no thread
+        assert w.last.done() and w.last.result() is first
+        assert w.status.value == LABELS["en"]["from_cache"]
+    finally:
+        w.close()
+
+
+def test_import_works_without_ipywidgets():
+    code = (
+        "import sys; sys.modules['ipywidgets'] = None\n"
+        "import vi_helpers, vi_helpers.explorer, vi_helpers.static_explorer\n"
+        "try:\n"
+        "    import vi_helpers.widgets\n"
+        "except ImportError as e:\n"
+        "    print('ImportError:', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "pip install ipywidgets" in out
+
+
+# ---------------------------------------------------------------- the grid
+
+
+def test_the_stored_grid_has_every_combination(grid):
+    assert grid["sigmas"] == list(ex.GRID_SIGMAS)
+    assert grid["epochs"] == list(ex.GRID_EPOCHS)
+    assert set(grid["models"]) == set(ex.MODELS)
+    g = len(grid["x"])
+    for m in grid["models"]:
+        for s in grid["sigmas"]:
+            for e in grid["epochs"]:
+                cell = grid["cells"][ex.cell_key(m, s, e)]
+                for curve in ("lower", "median", "upper"):
+                    assert len(cell[curve]) == g
+                assert 0 <= cell["coverage"] <= 1 and cell["width"] > 0
+    assert len(grid["cells"]) == len(grid["models"]) * 5 * 4
+    for s in grid["sigmas"]:
+        assert len(grid["data"][f"{s:g}"]["y"]) == ex.DATA_POINTS
+
+
+@pytest.mark.parametrize(("model", "sigma", "epochs"),
+                         [("source_vi", 1.5, 100), ("mle", 0.5, 100)])
+def test_a_grid_cell_retrained_matches_the_stored_curves(grid, model, sigma, epochs):
+    r = ex.explore(sigma, epochs, model, seed=grid["seed"], n=grid["n"])
+    cell = grid["cells"][ex.cell_key(model, sigma, epochs)]
+    for curve in ("lower", "median", "upper"):
+        np.testing.assert_allclose(cell[curve], getattr(r, curve), atol=0.02,
+                                   err_msg=curve)
+    assert cell["coverage"] == pytest.approx(r.coverage, abs=0.01)
+    assert cell["width"] == pytest.approx(r.width, abs=0.02)
+    np.testing.assert_allclose(grid["data"][f"{sigma:g}"]["y"], r.y_data, atol=0.006)
+
+
+def test_the_grid_function_writes_what_the_static_explorer_reads():
+    small = ex.explorer_grid(models=("mle",), sigmas=(0.5, 3.0), epochs=(100, 150),
+                             n=300)
+    assert sorted(small["cells"]) == ["mle|0.5|100", "mle|0.5|150", "mle|3|100",
+                                      "mle|3|150"]
+    json.dumps(small)  # JSON-ready
+    html = static_explorer_html(small, "en", model="mle", sigma=3.0, epochs=150)
+    assert 'data-role="sigma"' in html and 'value="1"' in html
+
+
+# ---------------------------------------------------------------- static HTML
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_static_html_is_self_contained_small_and_translated(grid, lang):
+    html = static_explorer_html(grid, lang)
+    assert not re.search(r"https?:", html), "the static explorer must load nothing"
+    assert len(html.encode("utf-8")) < MAX_BYTES
+    assert html.count('type="range"') == 2
+    for role in ("sigma", "epochs", "model", "figure"):
+        assert f'data-role="{role}"' in html
+    assert f'id="vi-explorer-{lang}"' in html
+    for key in ("sigma_slider", "epochs_slider", "model_choice", "model_source_vi"):
+        assert LABELS[lang][key] in html
+    embedded = re.search(r'<script type="application/json" data-role="grid">(.*?)'
+                         r"</script>", html, re.S).group(1)
+    page = json.loads(embedded.replace("<\\/", "</"))
+    assert set(page["cells"]) == set(grid["cells"])
+    assert all(len(c["lines"]) == 3 for c in page["cells"].values())
+
+
+def test_static_html_refuses_a_setting_outside_the_grid(grid):
+    with pytest.raises(ValueError, match="sigma must be one of"):
+        static_explorer_html(grid, "en", sigma=1.2)
+    with pytest.raises(ValueError, match="grid lacks 1 cell"):
+        broken = dict(grid, cells=dict(grid["cells"]))
+        broken["cells"].pop(ex.cell_key("mle", 0.5, 100))
+        static_explorer_html(broken, "en")
+
+
+def test_plot_explorer_writes_the_numbers_on_the_figure(result):
+    ax = ex.plot_explorer(result, "en")
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert f"{result.coverage:.2f}" in texts and "n = 300" in texts
+    assert "σ = 1.5" in ax.get_title()
