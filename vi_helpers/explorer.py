@@ -54,9 +54,9 @@ Y_LIMITS = (-40.0, 40.0)  # the same y axis for every setting, so σ's effect sh
 GRID_FILE = Path(__file__).resolve().parents[1] / "book" / "data" / "explorer-grid.json"
 PROGRESS_EVERY = 25  # epochs between progress callbacks (and cancellation checks)
 #: Intra-op threads while the explorer trains. These networks are so small that a
-#: second thread gains little, and on a busy laptop (Jupyter, a browser) two
-#: threads that wait for each other are many times slower
-#: (``benchmarks/explorer_latency.py`` measures both).
+#: second thread gains little on an idle machine, while on a busy one (Jupyter, a
+#: browser, another notebook) two threads that wait for each other can be many
+#: times slower (``benchmarks/explorer_latency.py`` measures both).
 TRAIN_THREADS = 1
 Z95 = NormalDist().inv_cdf(0.95)  # 1.645: the 5–95 % band is mu ± Z95 * sigma
 
