@@ -209,7 +209,7 @@ def check_device() -> Result:
 
 
 def check_training(
-    epochs: int = 300, n: int = 2000, time_limit: float = 60.0
+    epochs: int = 1000, n: int = 2000, time_limit: float = 60.0
 ) -> Result:
     """A short fit of the book's variational model must lower its loss in time.
 
