@@ -42,6 +42,26 @@ LABELS: dict[str, dict[str, str]] = {
             "Precomputed: seed {seed}, n = {n:,} points, every model at "
             "σ ∈ {{{sigmas}}} × epochs ∈ {{{epochs}}}."
         ),
+        # is the band right? (chapters 4 and 5: metrics, theory, calibrated models)
+        "calibrated": "calibrated (diagonal)",
+        "nominal": "nominal coverage",
+        "observed": "observed coverage on held-out points",
+        "title_calibration": "Calibration curve",
+        "network": "trained network",
+        "theory": "theory: optimum of the expected loss",
+        "mean_mu": "mean μ(x)",
+        "std_s": "standard deviation s(x)",
+        "true_sigma": "true σ",
+        "no_data": "no training data",
+        "band_90": "90 % band (mean ± 1.645·std)",
+        "epistemic_band": "from the weights alone (epistemic)",
+        "predictive_mean": "predictive mean",
+        "row_oracle": "oracle (true f, true σ)",
+        "row_source": "the source's variational regression",
+        "row_mle": "MLE + residual σ",
+        "row_nll": "Gaussian likelihood (NLL)",
+        "row_beta_nll": "β-NLL, β = 0.5",
+        "row_bbb": "Bayes by Backprop",
     },
     "ko": {
         "x": "x",
@@ -76,6 +96,26 @@ LABELS: dict[str, dict[str, str]] = {
             "미리 계산한 결과: 시드 {seed}, n = {n:,}개, 모든 모델을 "
             "σ ∈ {{{sigmas}}} × 에폭 ∈ {{{epochs}}}에서 학습."
         ),
+        # 구간이 맞는가? (4, 5장: 지표, 이론, 보정된 모델)
+        "calibrated": "보정됨 (대각선)",
+        "nominal": "명목 포함률",
+        "observed": "검증 데이터에서 관측한 포함률",
+        "title_calibration": "보정 곡선",
+        "network": "학습한 신경망",
+        "theory": "이론: 기대 손실의 최적점",
+        "mean_mu": "평균 μ(x)",
+        "std_s": "표준편차 s(x)",
+        "true_sigma": "참 σ",
+        "no_data": "학습 데이터 없음",
+        "band_90": "90 % 구간 (평균 ± 1.645·표준편차)",
+        "epistemic_band": "가중치에서만 오는 부분 (인식적)",
+        "predictive_mean": "예측 평균",
+        "row_oracle": "오라클 (참 f, 참 σ)",
+        "row_source": "원문의 변분 회귀",
+        "row_mle": "MLE + 잔차 σ",
+        "row_nll": "가우스 가능도 (NLL)",
+        "row_beta_nll": "β-NLL, β = 0.5",
+        "row_bbb": "Bayes by Backprop",
     },
 }
 

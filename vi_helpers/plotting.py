@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .data import Dataset
+from .data import Dataset, true_function
 from .i18n import check_language, label
 
 FIGSIZE = (10, 4.5)  # the source uses (16, 6); narrower reads better on a book page
@@ -83,4 +83,95 @@ def plot_history(history, lang: str = "en", ax=None):
     ax.plot(history.epochs, history.val_loss, marker="s", label=label("val", lang))
     ax.set(xlabel=label("epoch", lang), ylabel=label("loss", lang))
     ax.legend()
+    return ax
+
+
+# ------------------------------------------------- is the band right? (ch. 4, 5)
+
+
+def plot_calibration(curves: dict, lang: str = "en", ax=None):
+    """Observed against nominal coverage, one line per model, and the diagonal.
+
+    ``curves`` maps a legend name to ``(levels, observed)``, as returned by
+    :func:`vi_helpers.metrics.calibration_curve`.
+    """
+    check_language(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+    ax.plot([0, 1], [0, 1], color="gray", ls="--", lw=1,
+            label=label("calibrated", lang))
+    for (name, (levels, observed)), marker in zip(curves.items(), "osd^v<>"):
+        ax.plot(_np(levels), _np(observed), marker=marker, ms=4, label=name)
+    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
+           xlabel=label("nominal", lang), ylabel=label("observed", lang),
+           title=label("title_calibration", lang))
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_theory_vs_network(x, f, network, theory, sigma: float, lang: str = "en",
+                           axes=None):
+    """The source's model beside the theory's optimum: the mean, then the std.
+
+    ``network`` and ``theory`` are ``(mu, s)`` pairs of arrays at ``x``; ``f`` is
+    the true function there and ``sigma`` the true noise level. Draws on two
+    axes (created side by side when ``axes`` is None) and returns them.
+    """
+    check_language(lang)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
+    x = _np(x)
+    (mu_net, s_net), (mu_th, s_th) = network, theory
+    ax = axes[0]
+    ax.plot(x, _np(f), color="black", lw=1.5, label=label("true_f", lang))
+    ax.plot(x, _np(mu_net), color="tab:red", lw=2, label=label("network", lang))
+    ax.plot(x, _np(mu_th), color="tab:blue", ls="--", lw=2, label=label("theory", lang))
+    ax.set(xlabel=label("x", lang), ylabel=label("mean_mu", lang))
+    ax.legend(loc="upper right")
+    ax = axes[1]
+    ax.plot(x, _np(s_net), color="tab:red", lw=2, label=label("network", lang))
+    ax.plot(x, _np(s_th), color="tab:blue", ls="--", lw=2, label=label("theory", lang))
+    ax.axhline(sigma, color="black", lw=1, label=label("true_sigma", lang))
+    ax.set(xlabel=label("x", lang), ylabel=label("std_s", lang), ylim=(0, None))
+    ax.legend(loc="upper center")
+    return axes
+
+
+def plot_predictive(x, mean, std, data: Dataset, title: str, lang: str = "en",
+                    ax=None, epistemic_std=None, z: float = 1.6448536269514722):
+    r"""A predictive band :math:`\text{mean} \pm z\,\text{std}` over the data.
+
+    ``x``, ``mean`` and ``std`` are arrays of one length (the band may reach
+    beyond the data, which is shaded). With ``epistemic_std`` the part of the
+    band that comes from uncertainty about the weights is drawn inside it.
+    ``z = 1.645`` gives the 90 % (5–95 %) band.
+    """
+    check_language(lang)
+    ax = _axes(ax)
+    x, mean, std = _np(x), _np(mean), _np(std)
+    if not len(x) == len(mean) == len(std):
+        raise ValueError(
+            f"x, mean and std must have one length, got {len(x)}, {len(mean)}, "
+            f"{len(std)}"
+        )
+    lo, hi = float(_np(data.x).min()), float(_np(data.x).max())
+    if x.min() < lo:
+        ax.axvspan(x.min(), lo, color="gray", alpha=0.12, label=label("no_data", lang))
+    if x.max() > hi:
+        ax.axvspan(hi, x.max(), color="gray", alpha=0.12)
+    ax.scatter(_np(data.x), _np(data.y), s=0.5, alpha=0.3, color="tab:blue",
+               label=label("data", lang), rasterized=True)
+    ax.fill_between(x, mean - z * std, mean + z * std, color="tab:orange", alpha=0.35,
+                    label=label("band_90", lang))
+    if epistemic_std is not None:
+        e = _np(epistemic_std)
+        ax.fill_between(x, mean - z * e, mean + z * e, color="tab:purple", alpha=0.5,
+                        label=label("epistemic_band", lang))
+    ax.plot(x, true_function(x), color="black", lw=1, label=label("true_f", lang))
+    ax.plot(x, mean, color="tab:red", lw=2, label=label("predictive_mean", lang))
+    y_lo, y_hi = float(_np(data.y).min()), float(_np(data.y).max())
+    pad = 0.6 * (y_hi - y_lo)  # room for the band beyond the data, not for all of f
+    ax.set(xlabel=label("x", lang), ylabel=label("y", lang), title=title,
+           ylim=(y_lo - pad, y_hi + pad))
+    ax.legend(loc="upper right", markerscale=8, fontsize="small")
     return ax

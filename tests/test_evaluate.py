@@ -1,0 +1,105 @@
+"""`python -m vi_helpers.evaluate`: its arguments, a quick run, and the committed table."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from vi_helpers import evaluate as ev
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--seeds", "0"], "--seeds: must be a positive integer, got '0'"),
+        (["--seeds", "two"], "--seeds: must be a positive integer, got 'two'"),
+        (["--models", "source,gp"], "--models: must be a comma-separated list of"),
+        (["--threads", "-1"], "--threads: must be a positive integer"),
+        (["--out", "/no/such/folder/evaluation.json"], "--out: folder /no/such/folder does not exist"),
+    ],
+)
+def test_bad_arguments_exit_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        ev.main(argv)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_evaluate_refuses_bad_values():
+    with pytest.raises(ValueError, match="seeds must be a positive integer, got 0"):
+        ev.evaluate(seeds=0)
+    with pytest.raises(ValueError, match="keys must be among"):
+        ev.evaluate(seeds=1, keys=("gp",))
+
+
+def test_quick_run_writes_json_that_recomputes(tmp_path, capsys):
+    out = tmp_path / "evaluation.json"
+    assert ev.main(["--quick", "--models", "source,mle", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "| model |" in printed and str(out) in printed
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["settings"]["quick"] and result["settings"]["seeds"] == [0]
+    assert list(result["summary"]) == ["oracle", "source", "mle"]
+    assert result["models"]["source"]["epochs"] == 100
+    assert len(result["held_out"]["x"]) == 2000
+    stored = {(r["seed"], r["model"]): r for r in result["runs"]}
+    for run in ev.recompute(result):
+        for key, value in run.items():
+            assert value == pytest.approx(stored[run["seed"], run["model"]][key], abs=1e-9)
+    assert set(result["grid"]["models"]) == {"source", "mle"}
+    assert len(result["grid"]["models"]["mle"]["std"]) == ev.GRID[2]
+
+
+# ------------------------------------------------ the committed 5-seed table
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return json.loads(ev.OUT_FILE.read_text(encoding="utf-8"))
+
+
+def test_committed_table_is_a_full_run_and_recomputes(committed):
+    assert not committed["settings"]["quick"]
+    assert committed["settings"]["seeds"] == [0, 1, 2, 3, 4]
+    assert list(committed["summary"]) == ["oracle", *ev.RECIPES]
+    for key, recipe in ev.RECIPES.items():
+        assert committed["models"][key]["epochs"] == recipe.epochs
+        assert committed["models"][key]["lr"] == recipe.lr
+    stored = {(r["seed"], r["model"]): r for r in committed["runs"]}
+    recomputed = ev.recompute(committed)
+    assert len(recomputed) == 5 * len(ev.RECIPES)
+    for run in recomputed:
+        for key, value in run.items():
+            assert value == pytest.approx(stored[run["seed"], run["model"]][key], abs=1e-9)
+    for key, cells in committed["summary"].items():
+        values = [stored[s, key]["nll"] for s in range(5)]
+        assert cells["nll"]["mean"] == pytest.approx(np.mean(values), abs=1e-12)
+    assert committed["table_markdown"] == ev.markdown_table(committed)
+
+
+def test_committed_table_meets_the_targets(committed):
+    mean = {k: {m: c["mean"] for m, c in cells.items()}
+            for k, cells in committed["summary"].items()}
+    calibrated = 2 * 1.6448536269514722 * 1.5
+    rec = mean[ev.RECOMMENDED]
+    assert 0.885 <= rec["coverage_90"] <= 0.915
+    assert abs(rec["coverage_50"] - 0.50) <= 0.03 and abs(rec["coverage_95"] - 0.95) <= 0.03
+    assert abs(rec["width_90"] / calibrated - 1) <= 0.10
+    assert rec["nll"] <= 1.824 + 0.05
+    assert rec["crps"] <= 1.5 / math.sqrt(math.pi) + 0.03
+    assert rec["rmse_f"] <= 0.2
+    assert mean["source"]["coverage_90"] >= 0.98
+    assert mean["source"]["width_90"] >= 2.5 * calibrated
+    assert 0.87 <= mean["bbb"]["coverage_90"] <= 0.93
+    for run in committed["runs"]:
+        assert all(math.isfinite(v) for v in run.values() if isinstance(v, float))
+        if run["model"] != "oracle":
+            assert run["seconds"] <= 60, run
+
+
+def test_committed_grid_shows_bbb_widening_outside_the_data(committed):
+    x = np.asarray(committed["grid"]["x"])
+    epistemic = np.asarray(committed["grid"]["models"]["bbb"]["epistemic_std"])
+    inside = epistemic[np.abs(x) <= 3].mean()
+    assert epistemic[0] >= 3 * inside and epistemic[-1] >= 3 * inside
