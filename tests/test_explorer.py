@@ -81,6 +81,14 @@ def test_explore_is_deterministic_and_leaves_the_global_rng_alone(result):
     assert not np.array_equal(other_seed.y_data, result.y_data)
 
 
+@pytest.mark.parametrize("model", ["likelihood", "bbb"])
+def test_chapter_5_models_are_offered_and_deterministic(model):
+    first = ex.explore(1.5, 100, model, **SMALL)
+    again = ex.explore(1.5, 100, model, **SMALL)
+    np.testing.assert_array_equal(first.band, again.band)
+    assert np.all(first.lower < first.upper)
+
+
 def test_explore_restores_the_thread_count():
     before = torch.get_num_threads()
     ex.explore(0.5, 100, "mle", **SMALL)
@@ -97,7 +105,7 @@ def test_explore_restores_the_thread_count():
         (dict(epochs=50), r"epochs must be an integer in \[100, 5000\], got 50"),
         (dict(epochs=6000), r"epochs must be an integer in \[100, 5000\], got 6000"),
         (dict(epochs=150.0), r"epochs must be an integer in \[100, 5000\]"),
-        (dict(model="bnn"), r"model must be one of \['mle', .*'source_vi'.*\], got 'bnn'"),
+        (dict(model="bnn"), r"model must be one of \[.*'mle'.*'source_vi'.*\], got 'bnn'"),
         (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
         (dict(seed=True), r"seed must be a non-negative integer, got True"),
         (dict(n=50), r"n must be at least 100, got 50"),
@@ -264,7 +272,8 @@ def test_the_stored_grid_has_every_combination(grid):
 
 
 @pytest.mark.parametrize(("model", "sigma", "epochs"),
-                         [("source_vi", 1.5, 100), ("mle", 0.5, 100)])
+                         [("source_vi", 1.5, 100), ("mle", 0.5, 100),
+                          ("likelihood", 3.0, 100)])
 def test_a_grid_cell_retrained_matches_the_stored_curves(grid, model, sigma, epochs):
     r = ex.explore(sigma, epochs, model, seed=grid["seed"], n=grid["n"])
     cell = grid["cells"][ex.cell_key(model, sigma, epochs)]

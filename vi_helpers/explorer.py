@@ -8,14 +8,14 @@ static explorer (:mod:`vi_helpers.static_explorer`) and the tests all call the
 same code.
 
 The explorer trains on ``n = 2,000`` points (1,600 for training, 400 held out)
-instead of the source's 10,000, so that a setting answers in about a second;
-the figure says how many points it used. Its 5–95 % band is exact for these
-models: :math:`\mu(x) \pm 1.645\,\sigma(x)` (``method="closed_form"``).
+instead of the source's 10,000, so that a setting answers in seconds; the
+figure says how many points it used. The 5–95 % band of a network with Gaussian
+outputs is exact: :math:`\mu(x) \pm 1.645\,\sigma(x)` (``method="closed_form"``);
+the MLE's is its fit ± 1.645 σ̂, Bayes by Backprop's comes from weight draws.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import math
@@ -23,7 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from numbers import Integral, Real
 from pathlib import Path
 from statistics import NormalDist
@@ -32,9 +32,12 @@ import numpy as np
 import torch
 
 from . import _validate
+from .bayes import BayesByBackpropLoss, BayesianRegressor
 from .data import Dataset, make_dataset, true_function
+from .heteroscedastic import HeteroscedasticRegressor, gaussian_nll_loss
 from .i18n import check_language, label
 from .losses import half_mse, negative_elbo, prior_from_targets
+from .metrics import interval_coverage, mean_width
 from .models import MLERegressor, VariationalRegressor
 from .predict import predictive_quantiles
 from .train import fit
@@ -50,7 +53,7 @@ DEFAULT_N = 2000
 CURVE_POINTS = 121  # x grid on which the curves are drawn
 DATA_POINTS = 300  # noisy points drawn on the figure (evenly spaced subset)
 Y_LIMITS = (-40.0, 40.0)  # the same y axis for every setting, so σ's effect shows
-#: Where ``python -m vi_helpers.explorer`` writes the static explorer's grid.
+#: Where ``python -m vi_helpers.grid`` writes the static explorer's grid.
 GRID_FILE = Path(__file__).resolve().parents[1] / "book" / "data" / "explorer-grid.json"
 PROGRESS_EVERY = 25  # epochs between progress callbacks (and cancellation checks)
 #: Intra-op threads while the explorer trains. These networks are so small that a
@@ -59,6 +62,7 @@ PROGRESS_EVERY = 25  # epochs between progress callbacks (and cancellation check
 #: times slower (``benchmarks/explorer_latency.py`` measures both).
 TRAIN_THREADS = 1
 Z95 = NormalDist().inv_cdf(0.95)  # 1.645: the 5–95 % band is mu ± Z95 * sigma
+BBB_SAMPLES = 200  # weight draws for Bayes by Backprop's band
 
 
 class Cancelled(Exception):
@@ -76,6 +80,15 @@ def _source_vi(data: Dataset):
     prior_mean, prior_var = prior_from_targets(data.y_train)
     loss = functools.partial(negative_elbo, prior_mean=prior_mean, prior_var=prior_var)
     return VariationalRegressor(), loss
+
+
+def _likelihood(data: Dataset):
+    return HeteroscedasticRegressor.for_targets(data.y_train), gaussian_nll_loss
+
+
+def _bbb(data: Dataset):
+    model = BayesianRegressor()
+    return model, BayesByBackpropLoss(model, len(data.train_idx))
 
 
 @torch.no_grad()
@@ -97,6 +110,21 @@ def plug_in_band(model: torch.nn.Module, data: Dataset, x: torch.Tensor):
     fit_x = model(x).view(1, -1)  # (1, N)
     z = torch.tensor([-Z95, 0.0, Z95], dtype=fit_x.dtype).view(-1, 1)
     return fit_x + z * sigma_hat  # (3, N)
+
+
+@torch.no_grad()
+def weight_sampling_band(model: BayesianRegressor, data: Dataset, x: torch.Tensor):
+    r"""Bayes by Backprop's band from :data:`BBB_SAMPLES` weight draws; (3, N).
+
+    The Gaussian with the draws' mean and the variance epistemic² + σ_y²
+    (:meth:`~vi_helpers.bayes.BayesianRegressor.predict`), its own seeded
+    generator, so the band is the same on every call.
+    """
+    generator = torch.Generator().manual_seed(0)
+    mean, epistemic, noise = model.predict(x, BBB_SAMPLES, generator)  # (N, 1) each
+    std = (epistemic**2 + noise**2).sqrt().view(1, -1)
+    z = torch.tensor([-Z95, 0.0, Z95], dtype=std.dtype).view(-1, 1)
+    return mean.view(1, -1) + z * std  # (3, N)
 
 
 @dataclass(frozen=True)
@@ -121,6 +149,9 @@ class ModelSpec:
 MODELS: dict[str, ModelSpec] = {
     "mle": ModelSpec(_mle, plug_in_band, "model_mle", center="mle_fit"),
     "source_vi": ModelSpec(_source_vi, closed_form_band, "model_source_vi"),
+    # chapter 5's models, with the learning rates chapter 5 trains them with
+    "likelihood": ModelSpec(_likelihood, closed_form_band, "row_nll", lr=3e-3),
+    "bbb": ModelSpec(_bbb, weight_sampling_band, "row_bbb", lr=1e-2),
 }
 
 
@@ -191,7 +222,6 @@ class ExplorerResult:
     coverage: float
     width: float
     seconds: float
-    extra: dict = field(default_factory=dict)
 
     @property
     def band(self) -> np.ndarray:
@@ -219,7 +249,6 @@ def _result(name, model, data, epochs, seconds) -> ExplorerResult:
         band = spec.band(model, data, x).cpu().numpy().astype(np.float64)  # (3, G)
         val = spec.band(model, data, data.x_val).cpu().numpy().astype(np.float64)
     y_val = data.y_val.view(-1).numpy().astype(np.float64)
-    lo, hi = val[0], val[2]
     n = len(data.x)
     keep = np.unique(np.linspace(0, n - 1, min(n, DATA_POINTS)).round().astype(int))
     return ExplorerResult(
@@ -230,8 +259,8 @@ def _result(name, model, data, epochs, seconds) -> ExplorerResult:
         lower=band[0], median=band[1], upper=band[2],
         x_data=data.x.view(-1).numpy()[keep].astype(np.float64),
         y_data=data.y.view(-1).numpy()[keep].astype(np.float64),
-        coverage=float(((lo <= y_val) & (y_val <= hi)).mean()),
-        width=float((hi - lo).mean()),
+        coverage=interval_coverage(y_val, val[0], val[2]),
+        width=mean_width(val[0], val[2]),
         seconds=seconds,
     )
 
@@ -449,30 +478,13 @@ def cell_key(model: str, sigma: float, epochs: int) -> str:
 
 
 def load_grid(path: str | Path = GRID_FILE) -> dict:
-    """The grid that ``python -m vi_helpers.explorer`` stored (JSON)."""
+    """The grid that ``python -m vi_helpers.grid`` stored (JSON)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"no explorer grid at {path}: run `python -m vi_helpers.explorer`"
+            f"no explorer grid at {path}: run `python -m vi_helpers.grid`"
         )
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Compute the static explorer's grid and write it as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m vi_helpers.explorer",
-                                     description=main.__doc__)
-    parser.add_argument("--out", type=Path, default=GRID_FILE)
-    parser.add_argument("--n", type=int, default=DEFAULT_N)
-    args = parser.parse_args(argv)
-    grid = explorer_grid(n=args.n)
-    grid["made_by"] = "python -m vi_helpers.explorer"
-    grid["torch"] = torch.__version__
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(grid, separators=(",", ":")) + "\n",
-                        encoding="utf-8")
-    cells = len(grid["cells"])
-    print(f"wrote {cells} cells to {args.out.name} in {grid['seconds']:.0f} s")
 
 
 # --------------------------------------------------------------------- figure
@@ -515,7 +527,3 @@ def summary(result: ExplorerResult, lang: str = "en") -> str:
               calibrated=result.calibrated_width),
         label("n_line", lang, n=result.n, n_train=result.n_train, seed=result.seed),
     ])
-
-
-if __name__ == "__main__":
-    main()
