@@ -53,8 +53,8 @@ The book's chapters with the exercise solutions taken out. Set up once
     python -m vi_helpers.doctor      # every line should start with OK
     jupyter lab notebooks/en
 
-Where a cell says `# Your solution here`, write your own code. The book shows
-the solutions behind a "Show" button, for when you are done.
+Where a cell says `# Your solution here`, write your own code. The book keeps
+the solutions folded away under each exercise, for when you are done.
 """,
     "ko": """\
 # 변분 추론으로 회귀하기: 실습용 노트북
