@@ -360,7 +360,11 @@ def evaluate(
 
 
 def recompute(result: dict) -> list[dict]:
-    """Every run's metrics, recomputed from the stored per-point predictions."""
+    """Every trained model's metrics, recomputed from its stored per-point predictions.
+
+    Needs only the JSON: y, the predictive mean and std at each held-out x, and
+    the true function at x (the oracle's row is f and σ, so it is not stored).
+    """
     y_true = true_function(np.asarray(result["held_out"]["x"], dtype=np.float64))
     runs = []
     for seed, stored in result["held_out"]["seeds"].items():

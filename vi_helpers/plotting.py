@@ -1,4 +1,5 @@
-"""The source's two figures (and a look at the data), in English or Korean."""
+"""The source's two figures, a look at the data, and the calibration chapters'
+figures, in English or Korean."""
 
 from __future__ import annotations
 
