@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from .utils import cpu_model
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMES = ROOT / "book" / "data" / "notebook-times.json"
 TIMEOUT = 600  # seconds per cell
@@ -142,18 +144,6 @@ def execute(path: Path) -> float:
     return seconds
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or platform.machine() or "unknown"
-
-
 def _key(path: Path) -> str:
     """``en/01-x.ipynb`` for a notebook under ``notebooks/``, else its path."""
     path = path.resolve()
@@ -174,7 +164,7 @@ def record_times(times: dict[str, float], out: Path = TIMES) -> dict:
     data.update({k: round(v, 1) for k, v in times.items()})
     data["measured_on"] = dt.date.today().isoformat()
     data["machine"] = {
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "torch": torch.__version__,
     }
