@@ -50,6 +50,28 @@ def timed(device: torch.device, fn: Callable, *args, **kwargs) -> tuple[float, o
     return time.perf_counter() - start, out
 
 
+def timed_per_call(device: torch.device, fn: Callable, min_seconds: float = 0.2,
+                   max_calls: int = 1000) -> tuple[float, object, int]:
+    """Seconds per call of ``fn()``, over enough calls to fill ``min_seconds``.
+
+    One call that takes milliseconds is at the mercy of a single clock tick or
+    a context switch; the mean over back-to-back calls is not (``timeit`` does
+    the same). Returns (seconds per call, the first call's result, calls made).
+    """
+    seconds, out = timed(device, fn)
+    calls = 1
+    if seconds < min_seconds:
+        more = min(max_calls, max(1, int(min_seconds / max(seconds, 1e-6))))
+        sync(device)
+        start = time.perf_counter()
+        for _ in range(more):
+            fn()
+        sync(device)
+        seconds = (time.perf_counter() - start) / more
+        calls += more
+    return seconds, out, calls
+
+
 def summary(samples: Sequence[float]) -> dict:
     """Median, quartiles, min and max of ``samples`` (and the samples themselves)."""
     a = np.asarray(samples, dtype=float)

@@ -44,6 +44,7 @@ T = {
                   "slowest in brackets; each speed-up is the median of the ratios "
                   "of runs done side by side.",
         "model": "model", "mle": "MLE", "variational": "variational",
+        "variational_small": "variational, {n:,} points (the explorer's size)",
         "epochs": "epochs", "source_loop": "source's loop", "fit": "`vh.fit`",
         "per_epoch_head": "Per epoch (median):",
         "per_epoch": "{model}, source {source}, fit {fit}", "speedup": "speed-up",
@@ -52,6 +53,10 @@ T = {
         "identical": "equal (largest relative difference {rel})",
         "stat": "mean difference {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
         "stat1": "difference {mean:+.3f} (one pair)",
+        "val_share_head": "The source's validation pass (forward and loss, with "
+                          "autograd recording) per epoch, its share of the source's "
+                          "epoch, and so the most that leaving it out can gain:",
+        "val_share": "{model}: {ms}, {share}, at most {ceiling}",
         "same_stream": "With the training eps drawn from one generator in both "
                        "loops ({epochs:,} epochs), the logged training losses differ "
                        "by at most {rel} (relative), the trained weights by at "
@@ -63,8 +68,10 @@ T = {
         "vectorised": '`method="vectorised"`',
         "closed_form": '`method="closed_form"`',
         "draw_note": "Of the vectorised time, drawing the samples takes {draw} and "
-                     "`np.quantile` the rest. Band over {n:,} points from "
-                     "{s:,} samples each.",
+                     "the quantiles the rest: `np.quantile`, as the source calls "
+                     "it, on blocks of rows in {threads} thread(s) at once "
+                     "(`vh.predict.row_quantiles`, equal to one call to the last "
+                     "bit). Band over {n:,} points from {s:,} samples each.",
         "in_se": "{abs:.3f} ({se:.1f} MC errors)",
         "se_note": "A Monte-Carlo error here is the standard error of a sample "
                    "quantile from {s:,} draws (median {se:.3f}). The largest of "
@@ -127,6 +134,7 @@ T = {
                   "값과 가장 느린 값입니다. 속도 향상 배수는 나란히 돌린 실행 "
                   "쌍마다 구한 비의 중앙값입니다.",
         "model": "모델", "mle": "MLE", "variational": "변분",
+        "variational_small": "변분, 점 {n:,}개 (탐색기 크기)",
         "epochs": "에폭", "source_loop": "원문의 루프", "fit": "`vh.fit`",
         "per_epoch_head": "에폭당 시간(중앙값):",
         "per_epoch": "{model} 원문 {source}, fit {fit}", "speedup": "속도 향상",
@@ -135,6 +143,11 @@ T = {
         "identical": "같음 (최대 상대 차이 {rel})",
         "stat": "평균 차이 {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
         "stat1": "차이 {mean:+.3f} (한 쌍)",
+        "val_share_head": "원문의 검증 단계(autograd가 기록하는 순전파와 "
+                          "손실)의 에폭당 시간, 그것이 원문 에폭에서 "
+                          "차지하는 몫, 그리고 이 단계를 빼서 얻을 수 있는 "
+                          "최대 속도 향상:",
+        "val_share": "{model}: {ms}, {share}, 최대 {ceiling}",
         "same_stream": "두 루프가 학습용 eps를 같은 생성기에서 뽑게 하면"
                        "({epochs:,} 에폭), 기록된 학습 손실의 상대 차이는 최대 "
                        "{rel}, 학습된 가중치의 차이는 최대 {param}이고, "
@@ -145,8 +158,10 @@ T = {
         "vectorised": '`method="vectorised"`',
         "closed_form": '`method="closed_form"`',
         "draw_note": "벡터화 방법의 시간 중 표본을 뽑는 데 {draw}가 걸리고 나머지는 "
-                     "`np.quantile`입니다. 점 {n:,}개마다 표본 {s:,}개로 구간을 "
-                     "구했습니다.",
+                     "분위수 계산입니다. 원문과 같은 `np.quantile`을 행 묶음별로 "
+                     "스레드 {threads}개에서 동시에 돌립니다"
+                     "(`vh.predict.row_quantiles`, 한 번에 부른 결과와 비트까지 "
+                     "같음). 점 {n:,}개마다 표본 {s:,}개로 구간을 구했습니다.",
         "in_se": "{abs:.3f} (MC 오차 {se:.1f}개)",
         "se_note": "여기서 MC 오차 하나는 표본 {s:,}개로 구한 표본 분위수의 "
                    "표준오차입니다(중앙값 {se:.3f}). 서로 독립인 오차 {count:,}개 "
@@ -260,12 +275,18 @@ def training_md(res: dict, t: dict) -> str:
     tr = res.get("training")
     if not tr:
         return t["not_run"]
-    rows, per_epoch = [], []
-    for kind in ("mle", "variational"):
+    rows, per_epoch, shares = [], [], []
+    for kind in ("mle", "variational", "variational_small"):
         if kind not in tr:
             continue
         r = tr[kind]
         a = r["agreement"]
+        label = t[kind].format(n=r["n_train"] + r["n_val"])
+        if "val_share" in r:
+            shares.append(t["val_share"].format(
+                model=label, ms=fmt_time(r["val_pass_ms"]["median"] / 1e3),
+                share=f"{r['val_share']['median']:.0%}",
+                ceiling=fmt_ratio(r["ceiling"]["median"])))
         if kind == "mle":
             final = t["identical"].format(
                 rel=fmt_small(max(a["max_rel_train"], a["max_rel_val"])))
@@ -275,15 +296,17 @@ def training_md(res: dict, t: dict) -> str:
         else:
             final = t["stat1"].format(mean=a["val_diff_mean"])
         per_epoch.append(t["per_epoch"].format(
-            model=t[kind], source=fmt_time(r["source_ms_per_epoch"]["median"] / 1e3),
+            model=label, source=fmt_time(r["source_ms_per_epoch"]["median"] / 1e3),
             fit=fmt_time(r["fit_ms_per_epoch"]["median"] / 1e3)))
-        rows.append([t[kind], f"{r['epochs']:,}", spread(r["source_s"]),
+        rows.append([label, f"{r['epochs']:,}", spread(r["source_s"]),
                      spread(r["fit_s"]), spread(r["ratio"], fmt_ratio),
                      target_cell(r["ratio"]["median"],
                                  TARGETS.get(("training", kind)), t), final])
     out = table([t["model"], t["epochs"], t["source_loop"], t["fit"], t["speedup"],
                  t["target"], t["final"]], rows)
     out += "\n\n" + t["per_epoch_head"] + " " + "; ".join(per_epoch) + "."
+    if shares:
+        out += "\n\n" + t["val_share_head"] + " " + "; ".join(shares) + "."
     ss = tr.get("variational_same_stream")
     if ss:
         out += "\n\n" + t["same_stream"].format(
@@ -314,7 +337,8 @@ def band_md(res: dict, t: dict) -> str:
     out = table([t["method"], t["time"], t["vs_source"], t["target"],
                  t["largest_diff"]], rows)
     out += "\n\n" + t["draw_note"].format(
-        draw=fmt_time(b["vectorised_draw_s"]["median"]), n=b["n"], s=b["num_samples"])
+        draw=fmt_time(b["vectorised_draw_s"]["median"]), n=b["n"], s=b["num_samples"],
+        threads=b.get("quantile_threads", 1))
     out += " " + t["se_note"].format(s=b["num_samples"], se=d["median_se"],
                                      count=3 * b["n"], emax=d["expected_max_in_se"])
     return out

@@ -27,10 +27,12 @@ import vi_helpers as vh  # noqa: E402
 from benchmarks import band, common, good_fit, report, training, whole_book  # noqa: E402
 
 #: Sizes of a full run (the source's) and of a quick one.
-FULL = {"n": 10_000, "repeats": 5, "epochs": training.SOURCE_EPOCHS,
+FULL = {"n": 10_000, "small_n": vh.explorer.DEFAULT_N, "repeats": 5,
+        "epochs": training.SOURCE_EPOCHS,
         "num_samples": 1_000, "band_epochs": 1_000, "settings": good_fit.SETTINGS,
         "book_repeats": 3}
-QUICK = {"n": 500, "repeats": 2, "epochs": {"mle": (100, 10), "variational": (20, 2)},
+QUICK = {"n": 500, "small_n": 200, "repeats": 2,
+         "epochs": {"mle": (100, 10), "variational": (20, 2)},
          "num_samples": 100, "band_epochs": 20,
          "settings": tuple(replace(s, max_epochs=max(1, s.max_epochs // 100),
                                    horizon=s.horizon and max(1, s.horizon // 100))
@@ -86,7 +88,9 @@ def main(argv: list[str] | None = None) -> dict:
     }
     data = vh.make_dataset(n=size["n"], sigma=1.5, seed=0)
     jobs = {
-        "training": lambda: training.run(data, repeats, device, size["epochs"]),
+        "training": lambda: training.run(
+            data, repeats, device, size["epochs"],
+            small=vh.make_dataset(n=size["small_n"], sigma=1.5, seed=0)),
         "band": lambda: band.run(data, repeats, device, size["num_samples"],
                                  size["band_epochs"]),
         "good_fit": lambda: good_fit.run(data, repeats, device, size["settings"]),

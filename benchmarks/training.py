@@ -21,7 +21,7 @@ import torch
 
 import vi_helpers as vh
 
-from .common import source, summary, timed
+from .common import source, summary, timed, timed_per_call
 
 #: The source's settings: (epochs, print_) of section 5 of the walkthrough.
 SOURCE_EPOCHS = {"mle": (10_000, 1_000), "variational": (1_000, 100)}
@@ -92,7 +92,7 @@ def compare(kind: str, data: vh.Dataset, epochs: int, log_every: int, repeats: i
     """
     if epochs % log_every:
         raise ValueError(f"epochs ({epochs}) must be a multiple of log_every")
-    t_src, t_fit, final = [], [], []
+    t_src, t_fit, t_val, final = [], [], [], []
     for r in range(repeats):
         ours, ref, our_loss, source_loss, source_type = models_and_losses(
             kind, data, seed=r, device=device)
@@ -109,6 +109,7 @@ def compare(kind: str, data: vh.Dataset, epochs: int, log_every: int, repeats: i
         (ts, log), (tf, hist) = results["source"], results["fit"]
         t_src.append(ts)
         t_fit.append(tf)
+        t_val.append(validation_pass(ref, source_loss, data, source_type, device))
         final.append({
             "source_train": log[-1][1], "source_val": log[-1][2],
             "fit_train": hist.train_loss[-1], "fit_val": hist.val_loss[-1],
@@ -121,9 +122,27 @@ def compare(kind: str, data: vh.Dataset, epochs: int, log_every: int, repeats: i
         "source_ms_per_epoch": summary([1e3 * t / epochs for t in t_src]),
         "fit_ms_per_epoch": summary([1e3 * t / epochs for t in t_fit]),
         "ratio": summary([s / f for s, f in zip(t_src, t_fit)]),
+        "val_pass_ms": summary([1e3 * v for v in t_val]),
+        # the share of the source's epoch its validation pass takes, and the
+        # speed-up that dropping that pass alone would give: 1 / (1 - share)
+        "val_share": summary([v * epochs / s for v, s in zip(t_val, t_src)]),
+        "ceiling": summary([1 / (1 - v * epochs / s) for v, s in zip(t_val, t_src)]),
         "final": final,
         "agreement": _agreement(final),
     }
+
+
+def validation_pass(model, loss_fn, data, source_type, device) -> float:
+    """Seconds of one of the source's validation passes: forward and loss, with
+    autograd recording, as its loop runs it every epoch (the result is dropped)."""
+    def one():
+        out = model(data.x_val)
+        if source_type == 1:
+            return loss_fn(out, data.y_val)
+        return loss_fn(out[0], data.y_val, out[1], out[2])
+
+    seconds, _, _ = timed_per_call(device, one, min_seconds=0.1)
+    return seconds
 
 
 def _agreement(final: list[dict]) -> dict:
@@ -205,12 +224,21 @@ def same_stream_check(data: vh.Dataset, epochs: int, log_every: int,
 
 
 def run(data: vh.Dataset, repeats: int, device: torch.device,
-        epochs: dict[str, tuple[int, int]] | None = None) -> dict:
-    """The whole training section: both models, plus the same-stream check."""
+        epochs: dict[str, tuple[int, int]] | None = None,
+        small: vh.Dataset | None = None) -> dict:
+    """The whole training section: both models, plus the same-stream check.
+
+    ``small`` (the explorer's data size) times the variational model once more
+    on fewer points, where a fixed cost per operation weighs more than the cost
+    per point, and the validation pass's share of an epoch grows.
+    """
     epochs = epochs or SOURCE_EPOCHS
     data = data.to(device)
     out = {kind: compare(kind, data, e, p, repeats, device)
            for kind, (e, p) in epochs.items()}
     e, p = epochs["variational"]
     out["variational_same_stream"] = same_stream_check(data, e, p, device)
+    if small is not None:
+        out["variational_small"] = compare("variational", small.to(device), e, p,
+                                           repeats, device)
     return out

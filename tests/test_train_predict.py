@@ -37,8 +37,9 @@ def test_fit_history_matches_the_sources_loop_for_the_mle(small_data):
         assert e == e2
         assert tr * n_tr == pytest.approx(tr2, rel=1e-5)
         assert va * n_val == pytest.approx(va2, rel=1e-5)
+    # fit's multi-tensor Adam does the default Adam's arithmetic: equal to the last bit
     for p, q in zip(ours.parameters(), ref.parameters()):
-        torch.testing.assert_close(p, q)
+        assert torch.equal(p, q)
 
 
 def test_logging_does_not_change_the_trained_variational_model(small_data):
@@ -138,6 +139,27 @@ def test_closed_form_of_a_deterministic_model_is_its_prediction():
     with torch.no_grad():
         pred = model(x).view(1, -1)
     torch.testing.assert_close(q, pred.expand(2, -1))
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_row_quantiles_on_several_threads_equal_np_quantile(threads):
+    from vi_helpers.predict import THREADED_QUANTILE_MIN, row_quantiles
+
+    rows = 1001  # not a multiple of the thread count: uneven blocks
+    draws = THREADED_QUANTILE_MIN // rows + 1
+    a = np.random.default_rng(0).standard_normal((rows, draws)).astype(np.float32)
+    qs = (0.05, 0.5, 0.95)
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        got = row_quantiles(a, qs)
+    finally:
+        torch.set_num_threads(old)
+    assert np.array_equal(got, np.quantile(a, qs, axis=1))
+    small = a[:5, :7]
+    assert np.array_equal(row_quantiles(small, qs), np.quantile(small, qs, axis=1))
+    with pytest.raises(ValueError, match="samples must be 2-D"):
+        row_quantiles(a[0], qs)
 
 
 def test_print_log_prints_the_sources_line(small_data, capsys):

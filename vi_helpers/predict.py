@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from statistics import NormalDist
 
 import numpy as np
@@ -11,6 +12,8 @@ import torch
 from . import _validate
 
 METHODS = ("loop", "vectorised", "closed_form")
+#: Below this many samples a band's quantiles are computed in one thread.
+THREADED_QUANTILE_MIN = 1_000_000
 
 
 def _check_x(model, x: torch.Tensor) -> torch.Tensor:
@@ -97,5 +100,36 @@ def predictive_quantiles(
     samples = predictive_samples(
         model, x, num_samples, vectorised=(method == "vectorised"), generator=generator
     )
-    band = np.quantile(samples.cpu().numpy(), qs, axis=1)  # as the source does
+    band = row_quantiles(samples.cpu().numpy(), qs)
     return torch.as_tensor(band, dtype=samples.dtype, device=samples.device)
+
+
+def quantile_threads(shape: tuple[int, int]) -> int:
+    """How many threads :func:`row_quantiles` uses for samples of ``shape``."""
+    rows, draws = shape
+    if rows * draws < THREADED_QUANTILE_MIN:
+        return 1
+    return max(1, min(torch.get_num_threads(), rows))
+
+
+def row_quantiles(samples: np.ndarray, quantiles: Sequence[float]) -> np.ndarray:
+    """``np.quantile(samples, quantiles, axis=1)``, the source's call, on several cores.
+
+    Each row's quantiles depend on that row alone, so blocks of rows go to
+    ``torch.get_num_threads()`` threads (NumPy's partial sort releases the GIL) and
+    the result equals the single call's to the last bit. Returns
+    (len(quantiles), rows). Small arrays (< :data:`THREADED_QUANTILE_MIN` values)
+    stay in one thread, where starting threads would cost more than it saves.
+    """
+    if samples.ndim != 2:
+        raise ValueError(
+            f"samples must be 2-D (rows, draws), got shape {samples.shape}"
+        )
+    qs = list(quantiles)
+    workers = quantile_threads(samples.shape)
+    if workers == 1:
+        return np.quantile(samples, qs, axis=1)
+    blocks = np.array_split(samples, workers, axis=0)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(lambda b: np.quantile(b, qs, axis=1), blocks))
+    return np.concatenate(parts, axis=1)

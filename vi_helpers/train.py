@@ -99,7 +99,10 @@ def fit(
         x_train, y_train = x_train.to(device), y_train.to(device)
         x_val, y_val = x_val.to(device), y_val.to(device)
 
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    # foreach: one multi-tensor update for all the weights instead of a Python loop
+    # over them (torch's default on CPU); the same arithmetic, so the same weights
+    # to the last bit as the source's default Adam, and faster on small models.
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     history = History()
     bar = None
     if progress:
