@@ -30,14 +30,15 @@ from benchmarks import band, common, good_fit, report, training, whole_book  # n
 FULL = {"n": 10_000, "small_n": vh.explorer.DEFAULT_N, "repeats": 5,
         "epochs": training.SOURCE_EPOCHS,
         "num_samples": 1_000, "band_epochs": 1_000, "settings": good_fit.SETTINGS,
-        "book_repeats": 3}
+        "book_repeats": 3, "explorer": {}}
 QUICK = {"n": 500, "small_n": 200, "repeats": 2,
          "epochs": {"mle": (100, 10), "variational": (20, 2)},
          "num_samples": 100, "band_epochs": 20,
          "settings": tuple(replace(s, max_epochs=max(1, s.max_epochs // 100),
                                    horizon=s.horizon and max(1, s.horizon // 100))
                            for s in good_fit.SETTINGS),
-         "book_repeats": 1}
+         "book_repeats": 1,
+         "explorer": {"sigmas": (0.5, 3.0), "seeds": 1, "n": 200, "max_epochs": 100}}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> dict:
             small=vh.make_dataset(n=size["small_n"], sigma=1.5, seed=0)),
         "band": lambda: band.run(data, repeats, device, size["num_samples"],
                                  size["band_epochs"]),
-        "good_fit": lambda: good_fit.run(data, repeats, device, size["settings"]),
+        "good_fit": lambda: good_fit.run(data, repeats, device, size["settings"])
+        | {"explorer": good_fit.explorer_run(device, **size["explorer"])},
     }
     if book:
         sections.append("whole_book")

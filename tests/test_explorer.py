@@ -71,6 +71,17 @@ def test_the_mle_band_is_the_fit_plus_minus_the_residual_sigma():
     np.testing.assert_allclose(half, half[0], atol=1e-4)  # the same σ̂ everywhere
 
 
+def test_the_explorer_trains_its_mle_with_the_benchmarks_choice():
+    """The MLE's learning rate is the one ``make bench`` found fastest to a fit on
+    the explorer's own data (benchmarks/results/bench.json, written by the last run)."""
+    bench = json.loads((ex.GRID_FILE.parents[2] / "benchmarks" / "results"
+                        / "bench.json").read_text())
+    choice = bench["good_fit"]["explorer"]
+    assert choice["n"] == ex.DEFAULT_N
+    assert choice["max_epochs"] == ex.EPOCHS_RANGE[1]
+    assert ex.MODELS["mle"].lr == choice["choice_lr"]
+
+
 def test_explore_is_deterministic_and_leaves_the_global_rng_alone(result):
     state = torch.get_rng_state()
     again = ex.explore(1.5, 100, "source_vi", seed=1, **SMALL)
