@@ -68,11 +68,12 @@ T = {
         "source": "source (passes + `np.quantile`)",
         "vectorised": '`method="vectorised"`',
         "closed_form": '`method="closed_form"`',
-        "draw_note": "Of the vectorised time, drawing the samples takes {draw} and "
-                     "the quantiles the rest: `np.quantile`, as the source calls "
-                     "it, on blocks of rows in {threads} thread(s) at once "
-                     "(`vh.predict.row_quantiles`, equal to one call to the last "
-                     "bit). Band over {n:,} points from {s:,} samples each.",
+        "draw_note": "The vectorised method draws the samples and reduces them "
+                     "to quantiles block by block, {threads} block(s) at a time "
+                     "(`vh.predict.vectorised_quantiles`); drawing all of them as "
+                     "one matrix (`vh.predictive_samples(..., vectorised=True)`) "
+                     "takes {draw} by itself. Band over {n:,} points from {s:,} "
+                     "samples each.",
         "in_se": "{abs:.3f} ({se:.1f} MC errors)",
         "se_note": "A Monte-Carlo error here is the standard error of a sample "
                    "quantile from {s:,} draws (median {se:.3f}). The largest of "
@@ -169,11 +170,12 @@ T = {
         "source": "원문 (순전파 반복 + `np.quantile`)",
         "vectorised": '`method="vectorised"`',
         "closed_form": '`method="closed_form"`',
-        "draw_note": "벡터화 방법의 시간 중 표본을 뽑는 데 {draw}가 걸리고 나머지는 "
-                     "분위수 계산입니다. 원문과 같은 `np.quantile`을 행 묶음별로 "
-                     "스레드 {threads}개에서 동시에 돌립니다"
-                     "(`vh.predict.row_quantiles`, 한 번에 부른 결과와 비트까지 "
-                     "같음). 점 {n:,}개마다 표본 {s:,}개로 구간을 구했습니다.",
+        "draw_note": "벡터화 방법은 표본을 행 묶음별로 뽑아 곧바로 분위수로 "
+                     "줄이며, 한 번에 {threads}개 묶음씩 처리합니다"
+                     "(`vh.predict.vectorised_quantiles`). 표본 전체를 행렬 하나로 "
+                     "뽑기만 하는 데(`vh.predictive_samples(..., vectorised=True)`) "
+                     "{draw}가 걸립니다. 점 {n:,}개마다 표본 {s:,}개로 구간을 "
+                     "구했습니다.",
         "in_se": "{abs:.3f} (MC 오차 {se:.1f}개)",
         "se_note": "여기서 MC 오차 하나는 표본 {s:,}개로 구한 표본 분위수의 "
                    "표준오차입니다(중앙값 {se:.3f}). 서로 독립인 오차 {count:,}개 "

@@ -435,6 +435,23 @@ def test_execute_runs_in_place_keeps_tags_strips_paths_and_records_times(tmp_pat
     assert {"cpu", "cores", "torch"} <= set(data["machine"])
 
 
+def test_execute_rewrites_the_schedules_only_from_the_books_times(tmp_path,
+                                                                   monkeypatch):
+    from vi_helpers import execute, schedule
+
+    written = []
+    monkeypatch.setattr(schedule, "write", lambda: written.append(1) or [])
+    nb_path = tmp_path / "en" / "01-t.ipynb"
+    _tiny_notebook(nb_path, "1 + 1")
+    other = tmp_path / "other.json"
+    assert execute.main([str(nb_path), "--times", str(other)]) == 0
+    assert written == []  # someone else's times: the book's schedules stay
+    monkeypatch.setattr(execute, "TIMES", tmp_path / "book-times.json")
+    assert execute.main([str(nb_path)]) == 0
+    assert written == [1]
+    assert "01-t.ipynb" in json.loads((tmp_path / "book-times.json").read_text())
+
+
 @pytest.mark.parametrize(
     "code, message",
     [

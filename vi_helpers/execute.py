@@ -6,7 +6,8 @@ metadata are kept; absolute local paths are stripped from the outputs. A cell th
 raises or writes to stderr stops the run with a message naming the notebook and the
 cell, and that notebook is left as it was. The wall time of each notebook goes into
 ``book/data/notebook-times.json`` (merged with what is there), with the date, the
-CPU, the core count and the torch version.
+CPU, the core count and the torch version; the workshop schedules
+(``book/<lang>/_schedule.md``) are then written again from that file.
 """
 
 from __future__ import annotations
@@ -207,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{seconds:.1f} s")
     if times:
         record_times(times, args.times)
+        if Path(args.times).resolve() == TIMES.resolve():
+            # the workshop's schedules are built from these times: keep them in step
+            from . import schedule
+
+            for path in schedule.write():
+                print(f"wrote {path}")
     if failed is not None:
         print(f"\n{failed}", file=sys.stderr)
         return 1

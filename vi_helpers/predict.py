@@ -14,6 +14,8 @@ from . import _validate
 METHODS = ("loop", "vectorised", "closed_form")
 #: Below this many samples a band's quantiles are computed in one thread.
 THREADED_QUANTILE_MIN = 1_000_000
+#: Blocks of rows the vectorised band draws and reduces one at a time.
+SAMPLE_BLOCKS = 8
 
 
 def _check_x(model, x: torch.Tensor) -> torch.Tensor:
@@ -83,8 +85,9 @@ def predictive_quantiles(
     r"""Quantiles of the predictive distribution at each x; returns (len(quantiles), N).
 
     ``method="loop"`` is the source (``num_samples`` forward passes, then
-    ``np.quantile`` over the samples); ``"vectorised"`` draws the same samples
-    from one forward pass; ``"closed_form"`` needs no samples at all:
+    ``np.quantile`` over the samples); ``"vectorised"`` runs the network once and
+    draws samples from the same distribution, :math:`\mu + \sigma\varepsilon`
+    (see :func:`vectorised_quantiles`); ``"closed_form"`` needs no samples at all:
     :math:`\mu + z_q\,\sigma`, with :math:`z_q` the standard normal quantile.
     """
     x = _check_x(model, x)
@@ -97,11 +100,56 @@ def predictive_quantiles(
         z = [NormalDist().inv_cdf(q) for q in qs]
         z = torch.tensor(z, dtype=mu.dtype, device=mu.device)
         return mu.view(1, -1) + z.view(-1, 1) * sigma.view(1, -1)
-    samples = predictive_samples(
-        model, x, num_samples, vectorised=(method == "vectorised"), generator=generator
-    )
+    if method == "vectorised":
+        mu, sigma = _mu_sigma(model, x)
+        band = vectorised_quantiles(mu, sigma, qs, num_samples, generator)
+        return torch.as_tensor(band, dtype=mu.dtype, device=mu.device)
+    samples = predictive_samples(model, x, num_samples, generator=generator)
     band = row_quantiles(samples.cpu().numpy(), qs)
     return torch.as_tensor(band, dtype=samples.dtype, device=samples.device)
+
+
+def vectorised_quantiles(
+    mu: torch.Tensor,
+    sigma: torch.Tensor,
+    quantiles: Sequence[float],
+    num_samples: int,
+    generator: torch.Generator | None = None,
+) -> np.ndarray:
+    r"""Quantiles of ``num_samples`` draws of :math:`\mu + \sigma\varepsilon` per row.
+
+    ``mu`` and ``sigma`` are (N, 1); returns (len(quantiles), N), each row's
+    quantiles by ``np.quantile`` as the source computes them. On a CPU the rows are
+    cut into :data:`SAMPLE_BLOCKS` blocks; each block draws its eps from a
+    generator of its own, seeded from ``generator`` (or torch's global one), turns
+    them into samples in place and reduces them to quantiles, several blocks at a
+    time on :func:`quantile_threads` threads. The number of blocks is fixed, so a
+    seed gives the same band on any number of threads; a block's few megabytes
+    stay in the cache where the whole (N, num_samples) matrix would not. On a GPU
+    all the samples are drawn at once and reduced on the CPU.
+    """
+    qs = list(quantiles)
+    rows = mu.shape[0]
+    if mu.device.type != "cpu":
+        eps = torch.randn((rows, num_samples), generator=generator, dtype=mu.dtype,
+                          device=mu.device)
+        return row_quantiles((mu + sigma * eps).cpu().numpy(), qs)
+    blocks = min(SAMPLE_BLOCKS, rows)
+    seeds = torch.randint(0, 2**62, (blocks,), generator=generator).tolist()
+    bounds = np.linspace(0, rows, blocks + 1).astype(int)
+
+    def block(b: int) -> np.ndarray:
+        lo, hi = bounds[b], bounds[b + 1]
+        gen = torch.Generator().manual_seed(seeds[b])
+        eps = torch.randn((hi - lo, num_samples), generator=gen, dtype=mu.dtype)
+        samples = eps.mul_(sigma[lo:hi]).add_(mu[lo:hi])  # mu + sigma * eps
+        return np.quantile(samples.numpy(), qs, axis=1)
+
+    workers = min(quantile_threads((rows, num_samples)), blocks)
+    if workers == 1:
+        return np.concatenate([block(b) for b in range(blocks)], axis=1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return np.concatenate(list(pool.map(block, range(blocks))), axis=1)
 
 
 def quantile_threads(shape: tuple[int, int]) -> int:
