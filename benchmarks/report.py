@@ -550,10 +550,11 @@ def _draw(res: dict, t: dict, axes) -> None:
             ax.yaxis.set_minor_formatter(NullFormatter())
         elif not any(sums):
             ax.set_ylim(0, 1)
-        for p, m, s in zip(pos, med, sums):
-            ax.annotate(fmt_time(m) if s else t["not_reached"], (p, m if s else 0),
-                        textcoords="offset points", xytext=(0, 3), ha="center",
-                        fontsize=7)
+        for p, m, s in zip(pos, med, sums):  # the label above the whisker
+            ax.annotate(fmt_time(m) if s else t["not_reached"],
+                        (p, s["max"] if s else 0), textcoords="offset points",
+                        xytext=(0, 3), ha="center", fontsize=7)
+        ax.margins(y=0.12)
 
     tr = res.get("training", {})
     labels, sums, colors = [], [], []
