@@ -27,7 +27,7 @@ import vi_helpers as vh  # noqa: E402
 from benchmarks import band, common, good_fit, report, training, whole_book  # noqa: E402
 
 #: Sizes of a full run (the source's) and of a quick one.
-FULL = {"n": 10_000, "small_n": vh.explorer.DEFAULT_N, "repeats": 5,
+FULL = {"n": 10_000, "small_n": vh.explorer.DEFAULT_N, "repeats": 7,
         "epochs": training.SOURCE_EPOCHS,
         "num_samples": 1_000, "band_epochs": 1_000, "settings": good_fit.SETTINGS,
         "book_repeats": 3, "explorer": {}}
@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true",
                    help="small sizes and 2 repeats: checks that everything runs")
-    p.add_argument("--repeats", type=int, help="runs per figure (default 5, quick 2)")
+    p.add_argument("--repeats", type=int, help="runs per figure (default 7, quick 2)")
     p.add_argument("--book", action=argparse.BooleanOptionalAction, default=None,
                    help="also time nbval, make book and the explorer (default: on, "
                         "off with --quick)")

@@ -72,6 +72,21 @@ def run_fit(model, loss_fn, data, epochs, log_every) -> vh.History:
                   progress=False)
 
 
+def warm_up(kind: str, data: vh.Dataset, epochs: int, device: torch.device) -> None:
+    """A short untimed run of both loops on throwaway models before the clock starts.
+
+    The first run in a process pays for things no later run does (memory the
+    allocator has not handed out yet, first calls into each kernel); without this,
+    whichever loop happened to go first in the first pair would carry it.
+    """
+    short = max(1, epochs // 20)
+    ours, ref, our_loss, source_loss, source_type = models_and_losses(
+        kind, data, seed=12_345, device=device)
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        run_source(ref, source_loss, data, short, short, source_type)
+        run_fit(ours, our_loss, data, short, short)
+
+
 def _rel(a: float, b: float) -> float:
     return abs(a - b) / max(abs(a), abs(b), 1e-30)
 
@@ -92,6 +107,7 @@ def compare(kind: str, data: vh.Dataset, epochs: int, log_every: int, repeats: i
     """
     if epochs % log_every:
         raise ValueError(f"epochs ({epochs}) must be a multiple of log_every")
+    warm_up(kind, data, epochs, device)
     t_src, t_fit, t_val, final = [], [], [], []
     for r in range(repeats):
         ours, ref, our_loss, source_loss, source_type = models_and_losses(
