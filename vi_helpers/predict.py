@@ -146,10 +146,15 @@ def vectorised_quantiles(
         return np.quantile(samples.numpy(), qs, axis=1)
 
     workers = min(quantile_threads((rows, num_samples)), blocks)
+    return _concat_blocks(block, range(blocks), workers)
+
+
+def _concat_blocks(fn, items, workers: int) -> np.ndarray:
+    """``fn`` of every item, on ``workers`` threads, joined along the rows' axis 1."""
     if workers == 1:
-        return np.concatenate([block(b) for b in range(blocks)], axis=1)
+        return np.concatenate([fn(item) for item in items], axis=1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return np.concatenate(list(pool.map(block, range(blocks))), axis=1)
+        return np.concatenate(list(pool.map(fn, items)), axis=1)
 
 
 def quantile_threads(shape: tuple[int, int]) -> int:
@@ -178,6 +183,4 @@ def row_quantiles(samples: np.ndarray, quantiles: Sequence[float]) -> np.ndarray
     if workers == 1:
         return np.quantile(samples, qs, axis=1)
     blocks = np.array_split(samples, workers, axis=0)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda b: np.quantile(b, qs, axis=1), blocks))
-    return np.concatenate(parts, axis=1)
+    return _concat_blocks(lambda b: np.quantile(b, qs, axis=1), blocks, workers)
