@@ -47,8 +47,8 @@ test: $(STAMP) lint book
 	$(PY) -m pytest
 
 notebooks: $(STAMP)
-	$(PY) -m vi_helpers.execute notebooks
-	$(PY) -m vi_helpers.schedule
+	$(PY) -m tools.execute notebooks
+	$(PY) -m tools.schedule
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
@@ -57,16 +57,16 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
 evaluate: $(STAMP)
-	$(PY) -m vi_helpers.evaluate
+	$(PY) -m tools.evaluate
 
 explorer-grid: $(STAMP)
-	$(PY) -m vi_helpers.grid
+	$(PY) -m tools.grid
 
 student: $(STAMP)
-	$(PY) -m vi_helpers.student
+	$(PY) -m tools.student
 
 doctor: $(STAMP)
-	$(PY) -m vi_helpers.doctor
+	$(PY) -m tools.doctor
 
 clean:
 	rm -rf _build student screenshots

@@ -2,5 +2,5 @@
 
 ``run.py`` is the entry point; each other module measures one thing and returns a
 plain dict that goes into ``results/bench.json``; ``report.py`` turns that JSON
-into the tables and the figure of the Performance page.
+into the tables and the figures of the Performance page.
 """

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from vi_helpers.utils import cpu_model
+from tools.machine import cpu_model
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"

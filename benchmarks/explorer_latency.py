@@ -14,13 +14,15 @@ are those of the kernel side: the browser's paint adds a few milliseconds.
 ``final_figure_cpu_s`` is the CPU time the process used meanwhile: on a busy
 machine it is closer to what an idle one would take than the wall time, which
 the load average (also written) explains. ``final_figure_2_threads_s`` trains
-with two intra-op threads instead of the explorer's one, for comparison.
+with two intra-op threads instead of the explorer's
+:data:`vi_helpers.utils.TRAIN_THREADS`, for comparison.
 Writes ``benchmarks/results/explorer.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import threading
@@ -34,9 +36,10 @@ import torch  # noqa: E402
 
 from benchmarks import common  # noqa: E402
 from vi_helpers import explorer as ex  # noqa: E402
+from vi_helpers import utils  # noqa: E402
 
 OUT = common.RESULTS / "explorer.json"
-TARGET = dict(model="source_vi", sigma=1.5, epochs=1000)
+TARGET = dict(model="source", sigma=1.5, epochs=1000)
 BEFORE = 1.4  # the σ the slider is moved from
 
 
@@ -65,12 +68,16 @@ class Stopwatch:
 
 
 def one_run(n: int, epochs: int, threads: int) -> dict:
-    """A fresh explorer and cache; move σ from 1.4 to 1.5 and back, then to 1.5."""
-    from vi_helpers.widgets import Explorer
+    """A fresh explorer and cache; move σ from 1.4 to 1.5 and back, then to 1.5.
 
-    ex.TRAIN_THREADS = threads
+    The explorer trains inside ``utils.torch_threads()`` (one thread); for the
+    time of this run it trains inside ``torch_threads(threads)`` instead.
+    """
+    from vi_helpers.widgets import Explorer, ResultCache
+
+    ex.torch_threads = functools.partial(utils.torch_threads, threads)
     w = Explorer(sigma=BEFORE, epochs=epochs, model=TARGET["model"], n=n,
-                 cache=ex.ResultCache())
+                 cache=ResultCache())
     try:
         w.last.result()  # the starting figure, σ = 1.4
         status, figure = Stopwatch(w.status, "value"), Stopwatch(w.image, "value")
@@ -90,7 +97,7 @@ def one_run(n: int, epochs: int, threads: int) -> dict:
         return {"first": first, "final": final, "cpu": cpu, "cached": cached}
     finally:
         w.close()
-        ex.TRAIN_THREADS = 1
+        ex.torch_threads = utils.torch_threads
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -103,13 +110,20 @@ def main(argv: list[str] | None = None) -> dict:
     n, epochs = (300, 100) if args.quick else (ex.DEFAULT_N, TARGET["epochs"])
 
     stamp = common.machine(torch.device("cpu"))
-    one_run(n, 100, 1)  # warm up: imports, first figure, thread pools
-    runs = [one_run(n, epochs, 1) for _ in range(repeats)]
-    two = [one_run(n, epochs, 2)["final"] for _ in range(repeats)]
+    one = utils.TRAIN_THREADS
+    one_run(n, 100, one)  # warm up: imports, first figure, thread pools
+    runs, two = [], []
+    for r in range(repeats):  # alternating, so a busy spell falls on both
+        pair = (one, 2) if r % 2 == 0 else (2, one)
+        for threads in pair:
+            if threads == one:
+                runs.append(one_run(n, epochs, one))
+            else:
+                two.append(one_run(n, epochs, 2)["final"])
     stamp["load_average_end"] = common.load_average()
     result = {
         "setting": dict(TARGET, epochs=epochs, n=n, seed=0, quick=args.quick,
-                        from_sigma=BEFORE),
+                        from_sigma=BEFORE, threads=one),
         "first_visible_update_s": common.summary([r["first"] for r in runs]),
         "final_figure_s": common.summary([r["final"] for r in runs]),
         "final_figure_cpu_s": common.summary([r["cpu"] for r in runs]),

@@ -62,7 +62,7 @@ def time_to_target(setting: Setting, data: vh.Dataset, target: float, seed: int,
     """
     torch.manual_seed(seed)
     model = vh.MLERegressor().to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
+    opt = torch.optim.Adam(model.parameters(), lr=setting.lr, foreach=True)  # as fit
     sched = None
     if setting.schedule == "cosine":
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=setting.horizon)
@@ -173,21 +173,22 @@ def explorer_run(device: torch.device, sigmas: tuple[float, ...] | None = None,
     (``max_epochs``): the validation loss after its last epoch. Every other
     setting trains from the same initial weights until it is at least as good,
     within the same budget of epochs. The choice is the setting that gets there
-    on every case in the fewest epochs (median over cases); ``vh.explorer``
-    trains its MLE with that setting's learning rate.
+    on every case in the fewest epochs (median over cases); the explorer should
+    train its MLE with that setting's learning rate
+    (``vh.RECIPES["mle"].explorer_lr``, written here as ``explorer_lr``).
     """
+    from tools.grid import GRID_SIGMAS
     from vi_helpers import explorer as ex
+    from vi_helpers.utils import TRAIN_THREADS, torch_threads
 
-    sigmas = tuple(sigmas or ex.GRID_SIGMAS)
+    sigmas = tuple(sigmas or GRID_SIGMAS)
     n = n or ex.DEFAULT_N
     max_epochs = max_epochs or ex.EPOCHS_RANGE[1]
     settings = tuple(replace(s, max_epochs=max_epochs, check_every=check_every)
                      for s in settings)
     runs: dict[str, list[dict]] = {s.name: [] for s in settings}
     cases = []
-    threads = torch.get_num_threads()
-    torch.set_num_threads(ex.TRAIN_THREADS)  # as the explorer trains
-    try:
+    with torch_threads(TRAIN_THREADS):  # as the explorer trains
         for sigma in sigmas:
             for seed in range(seeds):
                 data = vh.make_dataset(n=n, sigma=sigma, seed=seed).to(device)
@@ -198,11 +199,11 @@ def explorer_run(device: torch.device, sigmas: tuple[float, ...] | None = None,
                     runs[s.name].append(
                         time_to_target(s, data, ref["val"], seed, device))
                 cases.append({"sigma": sigma, "seed": seed, "target": ref["val"]})
-    finally:
-        torch.set_num_threads(threads)
+    mle = vh.RECIPES["mle"]
     out = {"n": n, "sigmas": list(sigmas), "seeds": seeds, "max_epochs": max_epochs,
-           "check_every": check_every, "threads": ex.TRAIN_THREADS, "cases": cases,
-           "settings": {}}
+           "check_every": check_every, "threads": TRAIN_THREADS, "cases": cases,
+           # what the explorer trains its MLE with now (the registry's setting)
+           "explorer_lr": mle.explorer_lr or mle.lr, "settings": {}}
     source_runs = runs[settings[0].name]
     for s in settings:
         r = runs[s.name]

@@ -1,11 +1,11 @@
-"""The Performance page's tables and figure, generated from the benchmark JSON.
+"""The Performance page's tables and figures, generated from the benchmark JSON.
 
     python benchmarks/report.py    # re-generate from benchmarks/results/*.json
 
 Writes, for each language, ``book/<lang>/_bench_table.md`` (sections between
 ``<!-- name -->`` and ``<!-- /name -->`` markers, which the page includes one by
-one) and ``book/_static/bench_<lang>.png``. Every number on the page comes from
-here; the page's own text has none.
+one) and one figure per measured section, ``book/_static/bench_<name>_<lang>.png``.
+Every number on the page comes from here; the page's own text has none.
 """
 
 from __future__ import annotations
@@ -20,11 +20,17 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from benchmarks.common import RESULTS, ROOT  # noqa: E402
 
 LANGS = ("en", "ko")
-SECTIONS = ("machine", "training", "band", "good_fit", "explorer_fit", "whole_book",
-            "gpu")
-#: Targets the issue sets: (section, key) -> the least acceptable speed-up.
-TARGETS = {("training", "variational"): 1.25, ("band", "vectorised"): 10.0,
-           ("band", "closed_form"): 100.0}
+SECTIONS = ("machine", "training", "threads", "band", "good_fit", "explorer_fit",
+            "whole_book", "gpu")
+#: The figures, one per section that has one: bench_<name>_<lang>.png.
+FIGURES = ("training", "threads", "band", "good_fit")
+#: The figures' size and resolution: 6.4 inches wide at 240 dpi is 1,536 pixels,
+#: sharp at the page's width (about 750 CSS pixels) on a double-density screen;
+#: 11-point tick labels shown at that width are about 18 CSS pixels tall.
+FIG_WIDTH = 6.4
+FIG_DPI = 240
+FONT = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11,
+        "xtick.labelsize": 11, "ytick.labelsize": 11}
 
 T = {
     "en": {
@@ -34,6 +40,9 @@ T = {
                     "commit `{commit}`.",
         "load": "Load average (1 min) {start} at the start and {end} at the end "
                 "of the run, on {cores} cores.",
+        "merged": "Measured again later: {sections}, on {date} (UTC) by "
+                  "`{command}` (commit `{commit}`, torch {threads} threads, load "
+                  "average {start} at the start and {end} at the end).",
         "busy": "The machine was busy while this ran (load average above its "
                 "core count), so the times are noisy; the ratios, each measured "
                 "within one pair of runs, are more trustworthy than the seconds.",
@@ -44,13 +53,15 @@ T = {
         "spread": "Each time is the median of {repeats} runs, with the fastest and "
                   "slowest in brackets; each speed-up is the median of the ratios "
                   "of runs done side by side.",
+        "section_names": {"training": "training", "threads": "threads",
+                          "band": "the predictive band", "good_fit": "time to a fit",
+                          "whole_book": "the whole book"},
         "model": "model", "mle": "MLE", "variational": "variational",
         "variational_small": "variational, {n:,} points (the explorer's size)",
         "epochs": "epochs", "source_loop": "source's loop", "fit": "`vh.fit`",
         "per_epoch_head": "Per epoch (median):",
         "per_epoch": "{model}, source {source}, fit {fit}", "speedup": "speed-up",
-        "target": "target", "final": "final losses",
-        "met": "met", "missed": "missed", "none": "—",
+        "final": "final losses", "none": "—",
         "identical": "equal (largest relative difference {rel})",
         "stat": "mean difference {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
         "stat1": "difference {mean:+.3f} (one pair)",
@@ -63,17 +74,45 @@ T = {
                        "by at most {rel} (relative), the trained weights by at "
                        "most {param}, and the final validation losses are "
                        "{v1:.6f} (fit) and {v2:.6f} (source).",
+        "data": "data", "cases": {"source": "the source's, {n:,} points",
+                                  "explorer": "the explorer's, {n:,} points"},
+        "one_thread": "1 thread", "k_threads": "{k} threads (torch's default)",
+        "thread_ratio": "{k} threads ÷ 1 thread",
+        "cpu_time": "CPU time, 1 thread and {k}", "load_col": "load average (1 min)",
+        "threads_note": "`vh.fit` trains the source's variational model "
+                        "({epochs:,} epochs, `vh.RECIPES[\"source\"]`) from the same "
+                        "seed on both thread counts, pair by pair. A ratio above 1 "
+                        "means one thread is faster. CPU time counts the work of "
+                        "every thread of the process.",
+        "threads_same": "Both thread counts trained the same model (the same final "
+                        "validation loss in every pair).",
+        "threads_differ": "The final losses of a pair differ in the last bits: with "
+                          "two threads some sums are added in another order.",
+        "threads_busy": "The machine was busy while this ran: a load average of "
+                        "{load} on {cores} cores means that other programs were "
+                        "waiting for a core as well. That is when a second thread "
+                        "costs most, because every step waits for the slower of "
+                        "the two. On an idle machine the gap is smaller.",
+        "threads_idle": "The machine was quiet while this ran (load average at "
+                        "most {load} on {cores} cores).",
+        "threads_package": "The package trains the book's models (`vh.train`, the "
+                           "explorer, the evaluation table) on {k} thread(s), "
+                           "`vi_helpers.utils.TRAIN_THREADS`; `vh.fit` called "
+                           "directly uses whatever torch is set to.",
+        "threads_skipped": "Not measured: {why}.",
         "method": "method", "time": "time", "vs_source": "speed-up over the source",
         "largest_diff": "largest difference from the closed form",
         "source": "source (passes + `np.quantile`)",
-        "vectorised": '`method="vectorised"`',
-        "closed_form": '`method="closed_form"`',
-        "draw_note": "The vectorised method draws the samples and reduces them "
-                     "to quantiles block by block, {threads} block(s) at a time "
-                     "(`vh.predict.vectorised_quantiles`); drawing all of them as "
-                     "one matrix (`vh.predictive_samples(..., vectorised=True)`) "
-                     "takes {draw} by itself. Band over {n:,} points from {s:,} "
-                     "samples each.",
+        "vectorised": '`method="vectorised"` (the package)',
+        "vectorised_blocks": "vectorised, block-wise on threads "
+                             "(`benchmarks/band.py`)",
+        "closed_form": '`method="closed_form"` (the package)',
+        "draw_note": "Band over {n:,} points from {s:,} samples each, torch on "
+                     "{tt} thread(s). The package's vectorised method draws all the "
+                     "samples as one matrix, which by itself takes {draw}, and "
+                     "reduces them with one `np.quantile`. The block-wise variant "
+                     "cuts the rows into {blocks} blocks and draws and reduces "
+                     "{threads} block(s) at a time (`blocks_band`).",
         "in_se": "{abs:.3f} ({se:.1f} MC errors)",
         "se_note": "A Monte-Carlo error here is the standard error of a sample "
                    "quantile from {s:,} draws (median {se:.3f}). The largest of "
@@ -97,13 +136,17 @@ T = {
                         "0–{last_seed}, one thread): no setting gets within 1 % of "
                         "the floor there, so the target is what the source's setting "
                         "reaches after the slider's last {max_epochs:,} epochs.",
-        "explorer_choice": "The explorer trains its MLE with **lr {lr:g}** "
-                           "(`{name}`): it got there on all {k} cases, "
-                           "{speedup} faster than the source's setting (median "
-                           "of the ratios over cases).",
-        "explorer_choice_source": "The explorer keeps the source's lr 1e-3: no "
-                                  "other setting got there first on every case.",
-        "cases": "cases reached",
+        "explorer_choice": "First there on all {k} cases: **lr {lr:g}** "
+                           "(`{name}`), {speedup} faster than the source's setting "
+                           "(median of the ratios over cases).",
+        "explorer_choice_source": "No other setting got there first on every case: "
+                                  "the source's lr 1e-3 is the choice.",
+        "explorer_uses": "The explorer trains its MLE with lr {lr:g} "
+                         "(`vh.RECIPES[\"mle\"].explorer_lr`).",
+        "explorer_stale": "The explorer trains its MLE with lr {lr:g} "
+                          "(`vh.RECIPES[\"mle\"].explorer_lr`), not with this "
+                          "choice.",
+        "cases_reached": "cases reached",
         "what": "what", "nbval": "nbval, notebooks/{lang} ({k} notebooks)",
         "nbval_total": "nbval, both languages",
         "make_book": "`make book` (clean build)",
@@ -126,9 +169,18 @@ T = {
                   "machine with CUDA, `make bench` writes it, and this page shows it "
                   "here.",
         "gpu_head": "Measured on the GPU:",
-        "caption_train": "Training, whole run", "caption_band": "Predictive band",
+        "caption_train": "Training, whole run",
+        "caption_threads": "Training on 1 thread and on torch's default",
+        "caption_band": "Predictive band (log scale)",
         "caption_fit": "Time to a good fit (MLE)", "seconds_axis": "seconds",
         "not_reached": "not reached",
+        "fig_band": {"source": "source", "vectorised": "vectorised",
+                     "vectorised_blocks": "vectorised, blocks",
+                     "closed_form": "closed form"},
+        "fig_train": "{model}: {loop}",
+        "fig_threads": "{n:,} points, {k} thread(s)",
+        "fig_variational_small": "variational, {n:,} pts",
+        "not_measured_fig": "not measured in this run",
     },
     "ko": {
         "measured": "측정: {date} (UTC), `{command}`, **{cpu}** "
@@ -136,6 +188,9 @@ T = {
                     "torch {torch}, Python {python}, 장치 **{device}**{gpu}; "
                     "커밋 `{commit}`.",
         "load": "부하 평균(1분): 시작 {start}, 끝 {end} (코어 {cores}개).",
+        "merged": "나중에 다시 잰 부분: {sections}. 측정 {date} (UTC), "
+                  "`{command}` (커밋 `{commit}`, torch 스레드 {threads}개, 부하 "
+                  "평균 시작 {start}, 끝 {end}).",
         "busy": "측정하는 동안 기계가 바빴습니다(부하 평균이 코어 수보다 큼). "
                 "그래서 초 단위 시간에는 잡음이 많고, 나란히 잰 두 실행의 비로 "
                 "구한 속도 향상 배수가 더 믿을 만합니다.",
@@ -146,13 +201,15 @@ T = {
         "spread": "각 시간은 {repeats}번 실행의 중앙값이고, 괄호 안은 가장 빠른 "
                   "값과 가장 느린 값입니다. 속도 향상 배수는 나란히 돌린 실행 "
                   "쌍마다 구한 비의 중앙값입니다.",
+        "section_names": {"training": "학습", "threads": "스레드",
+                          "band": "예측 구간", "good_fit": "좋은 적합까지의 시간",
+                          "whole_book": "책 전체"},
         "model": "모델", "mle": "MLE", "variational": "변분",
         "variational_small": "변분, 점 {n:,}개 (탐색기 크기)",
         "epochs": "에폭", "source_loop": "원문의 루프", "fit": "`vh.fit`",
         "per_epoch_head": "에폭당 시간(중앙값):",
         "per_epoch": "{model} 원문 {source}, fit {fit}", "speedup": "속도 향상",
-        "target": "목표", "final": "최종 손실",
-        "met": "달성", "missed": "미달", "none": "—",
+        "final": "최종 손실", "none": "—",
         "identical": "같음 (최대 상대 차이 {rel})",
         "stat": "평균 차이 {mean:+.3f} ± {se:.3f} (z = {z:+.1f})",
         "stat1": "차이 {mean:+.3f} (한 쌍)",
@@ -165,17 +222,44 @@ T = {
                        "({epochs:,} 에폭), 기록된 학습 손실의 상대 차이는 최대 "
                        "{rel}, 학습된 가중치의 차이는 최대 {param}이고, "
                        "최종 검증 손실은 fit {v1:.6f}, 원문 {v2:.6f}입니다.",
+        "data": "데이터", "cases": {"source": "원문 크기, 점 {n:,}개",
+                                   "explorer": "탐색기 크기, 점 {n:,}개"},
+        "one_thread": "스레드 1개", "k_threads": "스레드 {k}개 (torch 기본값)",
+        "thread_ratio": "스레드 {k}개 ÷ 1개",
+        "cpu_time": "CPU 시간, 스레드 1개와 {k}개", "load_col": "부하 평균(1분)",
+        "threads_note": "`vh.fit`이 원문의 변분 모델(`vh.RECIPES[\"source\"]`, "
+                        "{epochs:,} 에폭)을 같은 시드에서 두 스레드 수로 한 쌍씩 "
+                        "학습시킵니다. 비가 1보다 크면 스레드 1개가 더 빠르다는 "
+                        "뜻입니다. CPU 시간은 프로세스의 모든 스레드가 한 일을 "
+                        "더한 것입니다.",
+        "threads_same": "두 스레드 수는 같은 모델을 학습시켰습니다(모든 쌍에서 "
+                        "최종 검증 손실이 같음).",
+        "threads_differ": "한 쌍의 최종 손실은 마지막 몇 비트가 다릅니다. 스레드가 "
+                          "둘이면 일부 합을 다른 순서로 더하기 때문입니다.",
+        "threads_busy": "측정하는 동안 기계가 바빴습니다. 코어 {cores}개에 부하 "
+                        "평균 {load}이면 다른 프로그램도 코어를 기다리고 있었다는 "
+                        "뜻입니다. 둘째 스레드가 가장 손해를 보는 때가 바로 "
+                        "이때입니다. 매 단계가 두 스레드 가운데 느린 쪽을 "
+                        "기다리기 때문입니다. 한가한 기계에서는 차이가 더 "
+                        "작습니다.",
+        "threads_idle": "측정하는 동안 기계는 한가했습니다(코어 {cores}개에 부하 "
+                        "평균 최대 {load}).",
+        "threads_package": "패키지는 이 책의 모델을(`vh.train`, 탐색기, 평가 표) "
+                           "스레드 {k}개로 학습시킵니다"
+                           "(`vi_helpers.utils.TRAIN_THREADS`). `vh.fit`을 직접 "
+                           "부르면 torch에 설정된 스레드 수를 그대로 씁니다.",
+        "threads_skipped": "재지 않았습니다: {why}.",
         "method": "방법", "time": "시간", "vs_source": "원문 대비 속도 향상",
         "largest_diff": "닫힌 형태와의 최대 차이",
         "source": "원문 (순전파 반복 + `np.quantile`)",
-        "vectorised": '`method="vectorised"`',
-        "closed_form": '`method="closed_form"`',
-        "draw_note": "벡터화 방법은 표본을 행 묶음별로 뽑아 곧바로 분위수로 "
-                     "줄이며, 한 번에 {threads}개 묶음씩 처리합니다"
-                     "(`vh.predict.vectorised_quantiles`). 표본 전체를 행렬 하나로 "
-                     "뽑기만 하는 데(`vh.predictive_samples(..., vectorised=True)`) "
-                     "{draw}가 걸립니다. 점 {n:,}개마다 표본 {s:,}개로 구간을 "
-                     "구했습니다.",
+        "vectorised": '`method="vectorised"` (패키지)',
+        "vectorised_blocks": "벡터화, 스레드에서 묶음별로 (`benchmarks/band.py`)",
+        "closed_form": '`method="closed_form"` (패키지)',
+        "draw_note": "점 {n:,}개마다 표본 {s:,}개로 구간을 구했고, torch는 스레드 "
+                     "{tt}개를 썼습니다. 패키지의 벡터화 방법은 표본 전체를 행렬 "
+                     "하나로 뽑고(뽑기만 {draw} 걸림) `np.quantile` 한 번으로 "
+                     "줄입니다. 묶음별 변형은 행을 {blocks}개 묶음으로 나누어 한 "
+                     "번에 {threads}개 묶음씩 뽑고 줄입니다(`blocks_band`).",
         "in_se": "{abs:.3f} (MC 오차 {se:.1f}개)",
         "se_note": "여기서 MC 오차 하나는 표본 {s:,}개로 구한 표본 분위수의 "
                    "표준오차입니다(중앙값 {se:.3f}). 서로 독립인 오차 {count:,}개 "
@@ -199,12 +283,16 @@ T = {
                         "0–{last_seed}, 스레드 1개) 어느 설정도 바닥의 1 % 안에 "
                         "들지 못합니다. 그래서 목표는 원문 설정이 슬라이더 끝인 "
                         "{max_epochs:,} 에폭 뒤에 도달하는 검증 손실입니다.",
-        "explorer_choice": "탐색기는 MLE를 **학습률 {lr:g}**(`{name}`)로 "
-                           "학습합니다. 모든 경우 {k}개에서 목표에 닿았고, 원문 "
-                           "설정보다 {speedup} 빨랐습니다(경우별 비의 중앙값).",
-        "explorer_choice_source": "탐색기는 원문의 학습률 1e-3을 그대로 씁니다. "
-                                  "모든 경우에서 먼저 도달한 다른 설정이 없었습니다.",
-        "cases": "도달한 경우",
+        "explorer_choice": "모든 경우 {k}개에서 가장 먼저 닿은 설정: **학습률 "
+                           "{lr:g}**(`{name}`), 원문 설정보다 {speedup} 빨랐습니다"
+                           "(경우별 비의 중앙값).",
+        "explorer_choice_source": "모든 경우에서 먼저 도달한 다른 설정이 "
+                                  "없었으므로, 원문의 학습률 1e-3이 선택입니다.",
+        "explorer_uses": "탐색기는 MLE를 학습률 {lr:g}로 학습합니다"
+                         "(`vh.RECIPES[\"mle\"].explorer_lr`).",
+        "explorer_stale": "탐색기는 MLE를 이 선택이 아닌 학습률 {lr:g}로 "
+                          "학습합니다(`vh.RECIPES[\"mle\"].explorer_lr`).",
+        "cases_reached": "도달한 경우",
         "what": "항목", "nbval": "nbval, notebooks/{lang} (노트북 {k}개)",
         "nbval_total": "nbval, 두 언어 모두", "make_book": "`make book` (빈 폴더에서)",
         "explorer": "탐색기: {key}", "failed": " (실패 {k}번)",
@@ -226,9 +314,18 @@ T = {
                   "있는 기계에서 `make bench`를 돌리면 그 파일이 생기고, 이 "
                   "자리에 표가 나타납니다.",
         "gpu_head": "GPU에서 잰 결과:",
-        "caption_train": "학습, 전체 실행", "caption_band": "예측 구간",
+        "caption_train": "학습, 전체 실행",
+        "caption_threads": "스레드 1개와 torch 기본값으로 학습",
+        "caption_band": "예측 구간 (로그 축)",
         "caption_fit": "좋은 적합까지의 시간 (MLE)", "seconds_axis": "초",
         "not_reached": "도달 못 함",
+        "fig_band": {"source": "원문", "vectorised": "벡터화",
+                     "vectorised_blocks": "벡터화, 묶음별",
+                     "closed_form": "닫힌 형태"},
+        "fig_train": "{model}: {loop}",
+        "fig_threads": "점 {n:,}개, 스레드 {k}개",
+        "fig_variational_small": "변분, 점 {n:,}개",
+        "not_measured_fig": "이번 실행에서는 재지 않음",
     },
 }
 
@@ -265,12 +362,6 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def target_cell(ratio: float, target: float | None, t: dict) -> str:
-    if target is None:
-        return t["none"]
-    return f"≥ {target:g}×: {t['met'] if ratio >= target else t['missed']}"
-
-
 # ---------------------------------------------------------------- sections
 
 
@@ -285,9 +376,19 @@ def machine_md(res: dict, t: dict) -> str:
     start, end = m.get("load_average_start"), m.get("load_average_end")
     if start and end:
         parts.append(t["load"].format(start=start[0], end=end[0], cores=m["cores"]))
+    for later in res.get("merged", []):
+        ls, le = later.get("load_average_start"), later.get("load_average_end")
+        parts.append(t["merged"].format(
+            sections=", ".join(t["section_names"].get(k, k) for k in later["sections"]),
+            date=later["date"].replace("T", " ")[:16], command=later["command"],
+            commit=later.get("git_commit") or "?", threads=later["torch_threads"],
+            start=ls[0] if ls else "?", end=le[0] if le else "?"))
     parts.append(t["spread"].format(repeats=res["sizes"]["repeats"]))
     out = " ".join(parts)
-    if start and end and max(start[0], end[0]) > (m.get("usable_cores") or 1):
+    loads = [v[0] for v in (start, end) if v] + [
+        v[0] for later in res.get("merged", [])
+        for v in (later.get("load_average_start"), later.get("load_average_end")) if v]
+    if loads and max(loads) > (m.get("usable_cores") or 1):
         out += "\n\n```{note}\n" + t["busy"] + "\n```"
     if res.get("quick"):
         out += "\n\n```{warning}\n" + t["quick"].format(
@@ -323,11 +424,9 @@ def training_md(res: dict, t: dict) -> str:
             model=label, source=fmt_time(r["source_ms_per_epoch"]["median"] / 1e3),
             fit=fmt_time(r["fit_ms_per_epoch"]["median"] / 1e3)))
         rows.append([label, f"{r['epochs']:,}", spread(r["source_s"]),
-                     spread(r["fit_s"]), spread(r["ratio"], fmt_ratio),
-                     target_cell(r["ratio"]["median"],
-                                 TARGETS.get(("training", kind)), t), final])
+                     spread(r["fit_s"]), spread(r["ratio"], fmt_ratio), final])
     out = table([t["model"], t["epochs"], t["source_loop"], t["fit"], t["speedup"],
-                 t["target"], t["final"]], rows)
+                 t["final"]], rows)
     out += "\n\n" + t["per_epoch_head"] + " " + "; ".join(per_epoch) + "."
     if shares:
         out += "\n\n" + t["val_share_head"] + " " + "; ".join(shares) + "."
@@ -340,29 +439,60 @@ def training_md(res: dict, t: dict) -> str:
     return out
 
 
+def threads_md(res: dict, t: dict) -> str:
+    """One thread against torch's default: the table, the load, the package's use."""
+    th = res.get("threads")
+    if not th:
+        return t["not_run"]
+    if th.get("skipped"):
+        return t["threads_skipped"].format(why=th["skipped"])
+    k = th["threads"][1]
+    rows, loads, epochs, same = [], [], None, True
+    for name, c in th["cases"].items():
+        epochs, same = c["epochs"], same and c["same_model"]
+        ls, le = c["load_average_start"], c["load_average_end"]
+        loads += [v[0] for v in (ls, le) if v]
+        load = f"{ls[0]} → {le[0]}" if ls and le else t["none"]
+        rows.append([t["cases"].get(name, name + " {n:,}").format(n=c["n"]),
+                     spread(c["one_s"]), spread(c["default_s"]),
+                     spread(c["ratio"], fmt_ratio),
+                     f"{fmt_time(c['one_cpu_s']['median'])}, "
+                     f"{fmt_time(c['default_cpu_s']['median'])}", load])
+    out = table([t["data"], t["one_thread"], t["k_threads"].format(k=k),
+                 t["thread_ratio"].format(k=k), t["cpu_time"].format(k=k),
+                 t["load_col"]], rows)
+    out += "\n\n" + t["threads_note"].format(epochs=epochs or 0)
+    out += " " + (t["threads_same"] if same else t["threads_differ"])
+    cores = th.get("usable_cores") or k
+    if loads:
+        busy = max(loads) > cores
+        out += " " + t["threads_busy" if busy else "threads_idle"].format(
+            load=max(loads), cores=cores)
+    return out + " " + t["threads_package"].format(k=th["train_threads"])
+
+
 def band_md(res: dict, t: dict) -> str:
     b = res.get("band")
     if not b:
         return t["not_run"]
     d = b["differences"]
-    diff = {"source": d["source_vs_closed_form"],
-            "vectorised": d["vectorised_vs_closed_form"]}
     rows = []
-    for name in ("source", "vectorised", "closed_form"):
+    for name in ("source", "vectorised", "vectorised_blocks", "closed_form"):
+        if name not in b["seconds"]:
+            continue
         speed = b["speedup"].get(name)
+        diff = d.get(f"{name}_vs_closed_form")
         rows.append([
             t[name], spread(b["seconds"][name]),
             spread(speed, fmt_ratio) if speed else t["none"],
-            target_cell(speed["median"], TARGETS.get(("band", name)), t)
-            if speed else t["none"],
-            t["in_se"].format(abs=diff[name]["max_abs"], se=diff[name]["max_in_se"])
-            if name in diff else t["none"],
+            t["in_se"].format(abs=diff["max_abs"], se=diff["max_in_se"])
+            if diff else t["none"],
         ])
-    out = table([t["method"], t["time"], t["vs_source"], t["target"],
-                 t["largest_diff"]], rows)
+    out = table([t["method"], t["time"], t["vs_source"], t["largest_diff"]], rows)
     out += "\n\n" + t["draw_note"].format(
         draw=fmt_time(b["vectorised_draw_s"]["median"]), n=b["n"], s=b["num_samples"],
-        threads=b.get("quantile_threads", 1))
+        tt=b.get("torch_threads", "?"), blocks=b.get("blocks", "?"),
+        threads=b.get("block_threads", b.get("quantile_threads", 1)))
     out += " " + t["se_note"].format(s=b["num_samples"], se=d["median_se"],
                                      count=3 * b["n"], emax=d["expected_max_in_se"])
     return out
@@ -418,15 +548,21 @@ def explorer_fit_md(res: dict, t: dict) -> str:
                      spread(s["epochs"], lambda v: f"{v:,.0f}") if s["epochs"]
                      else t["none"],
                      spread(s["seconds"]) if s["seconds"] else t["none"]])
-    out += "\n\n" + table([t["setting"], t["lr"], t["cases"], t["epochs_to"],
+    out += "\n\n" + table([t["setting"], t["lr"], t["cases_reached"], t["epochs_to"],
                             t["seconds_to"]], rows)
     choice = ex["choice"]
     if choice == next(iter(ex["settings"])):
-        return out + "\n\n" + t["explorer_choice_source"]
-    c = ex["settings"][choice]
-    return out + "\n\n" + t["explorer_choice"].format(
-        lr=ex["choice_lr"], name=choice, k=len(ex["cases"]),
-        speedup=fmt_ratio(c["speedup"]["median"]))
+        out += "\n\n" + t["explorer_choice_source"]
+    else:
+        c = ex["settings"][choice]
+        out += "\n\n" + t["explorer_choice"].format(
+            lr=ex["choice_lr"], name=choice, k=len(ex["cases"]),
+            speedup=fmt_ratio(c["speedup"]["median"]))
+    if "explorer_lr" in ex:
+        key = "explorer_uses" if ex["explorer_lr"] == ex["choice_lr"] else \
+            "explorer_stale"
+        out += " " + t[key].format(lr=ex["explorer_lr"])
+    return out
 
 
 def _explorer_rows(ex: dict, t: dict) -> list[list[str]]:
@@ -434,21 +570,15 @@ def _explorer_rows(ex: dict, t: dict) -> list[list[str]]:
 
     Every entry that is a summary of seconds (a key ending in ``_s`` with a
     median) becomes a row, named from ``t["explorer_keys"]`` where it has a name
-    there, and checked against the script's own ``targets_s`` where it has one.
+    there. The script's own ``targets_s`` are for its developers, not the page.
     """
-    targets = ex.get("targets_s", {})
     rows = []
     for key, val in ex.items():
         if not (key.endswith("_s") and isinstance(val, dict) and "median" in val):
             continue
         name = key.removesuffix("_s")
         label = t["explorer_keys"].get(name, t["explorer"].format(key=name))
-        target = targets.get(name)
-        cell = (f"≤ {fmt_time(target)}: "
-                f"{t['met'] if val['median'] <= target else t['missed']}"
-                if target is not None else t["none"])
-        rows.append([label, spread(val) if "n" in val else fmt_time(val["median"]),
-                     cell])
+        rows.append([label, spread(val) if "n" in val else fmt_time(val["median"])])
     return rows
 
 
@@ -463,15 +593,15 @@ def whole_book_md(res: dict, t: dict) -> str:
             fail = (t["failed"].format(k=nb[lang]["failed_runs"])
                     if nb[lang]["failed_runs"] else "")
             rows.append([t["nbval"].format(lang=lang, k=nb[lang]["notebooks"]) + fail,
-                         spread(nb[lang]["seconds"]), t["none"]])
+                         spread(nb[lang]["seconds"])])
         else:
             notes.append(t["book_missing"].format(why=nb[lang]["skipped"]))
     if "total_s" in nb:
-        rows.append([t["nbval_total"], spread(nb["total_s"]), t["none"]])
+        rows.append([t["nbval_total"], spread(nb["total_s"])])
     mb = wb["make_book"]
     if "seconds" in mb:
         fail = t["failed"].format(k=mb["failed_runs"]) if mb["failed_runs"] else ""
-        rows.append([t["make_book"] + fail, spread(mb["seconds"]), t["none"]])
+        rows.append([t["make_book"] + fail, spread(mb["seconds"])])
     else:
         notes.append(t["book_missing"].format(why=mb["skipped"]))
     ex = wb["explorer"]
@@ -482,7 +612,7 @@ def whole_book_md(res: dict, t: dict) -> str:
             notes.append(t["explorer_setting"].format(**st))
     else:
         notes.append(t["book_missing"].format(why=ex["skipped"]))
-    out = table([t["what"], t["time"], t["target"]], rows) if rows else ""
+    out = table([t["what"], t["time"]], rows) if rows else ""
     names = sorted({k for lang in LANGS for k in nb[lang].get("per_notebook", {})})
     if names:
         per = [[f"`{k}`"] + [spread(nb[lang]["per_notebook"][k])
@@ -498,15 +628,15 @@ def gpu_md(gpu: dict | None, t: dict) -> str:
     if gpu is None:
         return t["no_gpu"]
     return "\n\n".join([t["gpu_head"], machine_md(gpu, t), training_md(gpu, t),
-                        band_md(gpu, t), good_fit_md(gpu, t)])
+                        threads_md(gpu, t), band_md(gpu, t), good_fit_md(gpu, t)])
 
 
 def page_parts(res: dict, lang: str, gpu: dict | None = None) -> str:
     """The include file for ``lang``: every section between its markers."""
     t = T[lang]
     body = {"machine": machine_md(res, t), "training": training_md(res, t),
-            "band": band_md(res, t), "good_fit": good_fit_md(res, t),
-            "explorer_fit": explorer_fit_md(res, t),
+            "threads": threads_md(res, t), "band": band_md(res, t),
+            "good_fit": good_fit_md(res, t), "explorer_fit": explorer_fit_md(res, t),
             "whole_book": whole_book_md(res, t), "gpu": gpu_md(gpu, t)}
     head = ("<!-- Generated by benchmarks/report.py from benchmarks/results/"
             "bench*.json. Do not edit: run `make bench`. -->\n")
@@ -514,73 +644,103 @@ def page_parts(res: dict, lang: str, gpu: dict | None = None) -> str:
                           for k in SECTIONS)
 
 
-# ---------------------------------------------------------------- figure
+# ---------------------------------------------------------------- figures
 
 
-def figure(res: dict, lang: str, path: Path) -> None:
-    """Three panels: training runs, the band's methods, time to a good fit."""
+def figure_path(root: Path, name: str, lang: str) -> Path:
+    """Where the figure of section ``name`` in ``lang`` goes."""
+    return root / "book" / "_static" / f"bench_{name}_{lang}.png"
+
+
+def _bars(res: dict, name: str, t: dict) -> tuple[list, list, list, bool]:
+    """(labels, summaries, colours, log axis) of the bars of figure ``name``."""
+    labels, sums, colors = [], [], []
+    if name == "training":
+        tr = res.get("training", {})
+        for kind in ("mle", "variational", "variational_small"):
+            if kind not in tr:
+                continue
+            model = (t["fig_variational_small"] if kind == "variational_small"
+                     else t[kind]).format(n=tr[kind]["n_train"] + tr[kind]["n_val"])
+            labels += [t["fig_train"].format(model=model, loop=t["source_loop"]),
+                       t["fig_train"].format(model=model, loop="fit")]
+            sums += [tr[kind]["source_s"], tr[kind]["fit_s"]]
+            colors += ["tab:gray", "tab:blue"]
+        return labels, sums, colors, False
+    if name == "threads":
+        th = res.get("threads", {})
+        for c in th.get("cases", {}).values():
+            for k, key, color in ((1, "one_s", "tab:blue"),
+                                  (c["threads"][1], "default_s", "tab:gray")):
+                labels.append(t["fig_threads"].format(n=c["n"], k=k))
+                sums.append(c[key])
+                colors.append(color)
+        return labels, sums, colors, False
+    if name == "band":
+        b = res.get("band", {})
+        palette = {"source": "tab:gray", "vectorised": "tab:blue",
+                   "vectorised_blocks": "tab:purple", "closed_form": "tab:green"}
+        for method, color in palette.items():
+            if method in b.get("seconds", {}):
+                labels.append(t["fig_band"][method])
+                sums.append(b["seconds"][method])
+                colors.append(color)
+        return labels, sums, colors, True
+    g = res.get("good_fit", {})
+    for i, setting in enumerate(g.get("settings", {})):
+        labels.append(setting)
+        sums.append(g["settings"][setting]["seconds"])
+        colors.append("tab:gray" if i == 0 else "tab:blue")
+    return labels, sums, colors, False
+
+
+def figure(res: dict, name: str, lang: str, path: Path) -> None:
+    """One horizontal bar chart: median, whiskers from fastest to slowest run."""
     import matplotlib
     from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     import vi_helpers as vh
 
-    with matplotlib.rc_context():  # use_language changes rcParams: only in here
+    t = T[lang]
+    labels, sums, colors, log = _bars(res, name, t)
+    with matplotlib.rc_context(FONT):  # use_language changes rcParams: only in here
         vh.use_language(lang)
-        fig = Figure(figsize=(12, 3.8), layout="constrained")
-        _draw(res, T[lang], fig.subplots(1, 3))
+        height = 1.0 + 0.42 * max(len(labels), 2)
+        fig = Figure(figsize=(FIG_WIDTH, height), layout="constrained")
+        ax = fig.subplots()
+        title = {"training": "caption_train", "threads": "caption_threads",
+                 "band": "caption_band", "good_fit": "caption_fit"}[name]
+        ax.set_title(t[title])
+        if not labels:
+            ax.text(0.5, 0.5, t["not_measured_fig"], ha="center", va="center",
+                    transform=ax.transAxes)
+            ax.set_axis_off()
+        else:
+            pos = list(range(len(labels)))[::-1]  # the first bar on top
+            med = [s["median"] if s else float("nan") for s in sums]
+            err = [[m - s["min"] if s else 0 for m, s in zip(med, sums)],
+                   [s["max"] - m if s else 0 for m, s in zip(med, sums)]]
+            ax.barh(pos, med, xerr=err, capsize=3, color=colors, height=0.6)
+            ax.set_yticks(pos, labels)
+            ax.set_xlabel(t["seconds_axis"])
+            if log:
+                ax.set_xscale("log")
+                ax.xaxis.set_major_formatter(FuncFormatter(
+                    lambda v, _: f"{1e3 * v:g} ms" if v < 1 else f"{v:g} s"))
+                ax.xaxis.set_minor_formatter(NullFormatter())
+            for p, m, s in zip(pos, med, sums):  # the value right of the whisker
+                ax.annotate(fmt_time(m) if s else t["not_reached"],
+                            (s["max"] if s else (1e-3 if log else 0), p),
+                            textcoords="offset points", xytext=(4, 0),
+                            va="center", fontsize=FONT["font.size"])
+            ax.margins(x=0.22 if not log else 0.05)
+            if log:  # room on the right for the last label, in decades
+                lo, hi = ax.get_xlim()
+                ax.set_xlim(lo, hi * 8)
+            ax.spines[["top", "right"]].set_visible(False)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
-
-
-def _draw(res: dict, t: dict, axes) -> None:
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
-    def bars(ax, labels, sums, colors, log=False):
-        med = [s["median"] if s else float("nan") for s in sums]
-        err = [[m - s["min"] if s else 0 for m, s in zip(med, sums)],
-               [s["max"] - m if s else 0 for m, s in zip(med, sums)]]
-        pos = range(len(labels))
-        ax.bar(pos, med, yerr=err, capsize=3, color=colors)
-        ax.set_xticks(list(pos), labels, rotation=20, ha="right", fontsize=8)
-        ax.set_ylabel(t["seconds_axis"])
-        if log:
-            ax.set_yscale("log")
-            ax.yaxis.set_major_formatter(FuncFormatter(
-                lambda v, _: f"{1e3 * v:g} ms" if v < 1 else f"{v:g} s"))
-            ax.yaxis.set_minor_formatter(NullFormatter())
-        elif not any(sums):
-            ax.set_ylim(0, 1)
-        for p, m, s in zip(pos, med, sums):  # the label above the whisker
-            ax.annotate(fmt_time(m) if s else t["not_reached"],
-                        (p, s["max"] if s else 0), textcoords="offset points",
-                        xytext=(0, 3), ha="center", fontsize=7)
-        ax.margins(y=0.12)
-
-    tr = res.get("training", {})
-    labels, sums, colors = [], [], []
-    for kind in ("mle", "variational"):
-        if kind in tr:
-            labels += [f"{t[kind]}: {t['source_loop']}", f"{t[kind]}: fit"]
-            sums += [tr[kind]["source_s"], tr[kind]["fit_s"]]
-            colors += ["tab:gray", "tab:blue"]
-    if labels:
-        bars(axes[0], [lb.replace("`", "") for lb in labels], sums, colors)
-    axes[0].set_title(t["caption_train"], fontsize=10)
-
-    b = res.get("band")
-    if b:
-        names = ("source", "vectorised", "closed_form")
-        bars(axes[1], [n.replace("_", " ") for n in names],
-             [b["seconds"][n] for n in names], ["tab:gray", "tab:blue", "tab:green"],
-             log=True)
-    axes[1].set_title(t["caption_band"], fontsize=10)
-
-    g = res.get("good_fit")
-    if g:
-        names = list(g["settings"])
-        bars(axes[2], names, [g["settings"][n]["seconds"] for n in names],
-             ["tab:gray"] + ["tab:blue"] * (len(names) - 1))
-    axes[2].set_title(t["caption_fit"], fontsize=10)
+        fig.savefig(path, dpi=FIG_DPI)
 
 
 # ---------------------------------------------------------------- entry
@@ -597,9 +757,11 @@ def write_page(bench: Path = RESULTS / "bench.json", root: Path = ROOT) -> list[
         md = root / "book" / lang / "_bench_table.md"
         md.parent.mkdir(parents=True, exist_ok=True)
         md.write_text(page_parts(res, lang, gpu), encoding="utf-8")
-        png = root / "book" / "_static" / f"bench_{lang}.png"
-        figure(res, lang, png)
-        written += [md, png]
+        written.append(md)
+        for name in FIGURES:
+            path = figure_path(root, name, lang)
+            figure(res, name, lang, path)
+            written.append(path)
     return written
 
 

@@ -3,6 +3,7 @@
     python benchmarks/run.py            # everything, as the book reports it (long)
     python benchmarks/run.py --quick    # small sizes, a smoke run of every part
     python benchmarks/run.py --no-book  # skip nbval, make book and the explorer
+    python benchmarks/run.py --only band --no-book --merge  # re-measure one section
 
 Writes ``benchmarks/results/bench.json`` (``bench_cuda.json`` on a GPU) and then,
 from that file, the tables and figure the Performance page includes
@@ -24,15 +25,25 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 import torch  # noqa: E402
 
 import vi_helpers as vh  # noqa: E402
-from benchmarks import band, common, good_fit, report, training, whole_book  # noqa: E402
+from benchmarks import (  # noqa: E402
+    band,
+    common,
+    good_fit,
+    report,
+    threads,
+    training,
+    whole_book,
+)
 
+SECTIONS = ("training", "threads", "band", "good_fit")
 #: Sizes of a full run (the source's) and of a quick one.
 FULL = {"n": 10_000, "small_n": vh.explorer.DEFAULT_N, "repeats": 7,
-        "epochs": training.SOURCE_EPOCHS,
+        "epochs": training.SOURCE_EPOCHS, "threads": threads.FULL,
         "num_samples": 1_000, "band_epochs": 1_000, "settings": good_fit.SETTINGS,
         "book_repeats": 3, "explorer": {}}
 QUICK = {"n": 500, "small_n": 200, "repeats": 2,
          "epochs": {"mle": (100, 10), "variational": (20, 2)},
+         "threads": threads.QUICK,
          "num_samples": 100, "band_epochs": 20,
          "settings": tuple(replace(s, max_epochs=max(1, s.max_epochs // 100),
                                    horizon=s.horizon and max(1, s.horizon // 100))
@@ -49,9 +60,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--book", action=argparse.BooleanOptionalAction, default=None,
                    help="also time nbval, make book and the explorer (default: on, "
                         "off with --quick)")
-    p.add_argument("--only", default="training,band,good_fit",
+    p.add_argument("--only", default=",".join(SECTIONS),
                    help="comma-separated sections before the book part "
-                        "(default: training,band,good_fit)")
+                        f"(default: {','.join(SECTIONS)})")
+    p.add_argument("--merge", action="store_true",
+                   help="replace only the sections measured now in the existing "
+                        "JSON (same device, both quick or both full); the page "
+                        "says which were measured later")
     p.add_argument("--device", default="auto", help="auto (vh.get_device()), cpu, cuda")
     p.add_argument("--threads", type=int,
                    help="torch.set_num_threads (default: torch's choice)")
@@ -74,24 +89,28 @@ def main(argv: list[str] | None = None) -> dict:
         torch.set_num_threads(args.threads)
     device = vh.get_device() if args.device == "auto" else torch.device(args.device)
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
-    unknown = set(sections) - {"training", "band", "good_fit"}
+    unknown = set(sections) - set(SECTIONS)
     if unknown:
         raise SystemExit(f"--only: unknown sections {sorted(unknown)}")
     book = (not args.quick) if args.book is None else args.book
 
     result = {
-        "schema": 1, "quick": args.quick,
+        "schema": 2, "quick": args.quick,
         "command": " ".join(["benchmarks/run.py", *(argv if argv is not None
                                                   else sys.argv[1:])]),
         "machine": common.machine(device),
         "sizes": {"n": size["n"], "repeats": repeats},
-        "section_seconds": {},
+        "section_seconds": {}, "section_load": {},
     }
     data = vh.make_dataset(n=size["n"], sigma=1.5, seed=0)
     jobs = {
         "training": lambda: training.run(
             data, repeats, device, size["epochs"],
             small=vh.make_dataset(n=size["small_n"], sigma=1.5, seed=0)),
+        "threads": lambda: threads.run(
+            size["threads"]["sizes"], size["threads"]["epochs"],
+            args.repeats or size["threads"]["repeats"])
+        if device.type == "cpu" else {"skipped": "CPU threads, measured on the CPU"},
         "band": lambda: band.run(data, repeats, device, size["num_samples"],
                                  size["band_epochs"]),
         "good_fit": lambda: good_fit.run(data, repeats, device, size["settings"])
@@ -103,14 +122,17 @@ def main(argv: list[str] | None = None) -> dict:
             size["book_repeats"] if args.repeats is None else repeats, args.quick)
     for name in sections:
         print(f"[bench] {name} ...", flush=True)
-        start = time.perf_counter()
+        start, load = time.perf_counter(), common.load_average()
         result[name] = jobs[name]()
         result["section_seconds"][name] = time.perf_counter() - start
+        result["section_load"][name] = [load, common.load_average()]
         print(f"[bench] {name}: {result['section_seconds'][name]:.1f} s", flush=True)
     result["machine"]["load_average_end"] = common.load_average()
 
     out = args.out or common.RESULTS / (
         "bench.json" if device.type == "cpu" else f"bench_{device.type}.json")
+    if args.merge and out.exists():
+        result = merge(json.loads(out.read_text()), result)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"[bench] wrote {out}")
@@ -119,6 +141,32 @@ def main(argv: list[str] | None = None) -> dict:
         for path in report.write_page(cpu_json, args.page_root):
             print(f"[bench] wrote {path}")
     return result
+
+
+def merge(old: dict, new: dict) -> dict:
+    """``old`` with the sections ``new`` measured replaced, and a note of when.
+
+    Only results of the same kind are merged: the same device, both quick or
+    both full. The machine stamp stays ``old``'s; ``merged`` lists the later runs.
+    """
+    if old.get("quick") != new["quick"]:
+        raise SystemExit("--merge: a quick run and a full one do not mix")
+    if old.get("machine", {}).get("device") != new["machine"]["device"]:
+        raise SystemExit("--merge: the existing JSON was measured on another device")
+    sections = [k for k in new["section_seconds"]]
+    out = dict(old)
+    for name in sections:
+        out[name] = new[name]
+        for key in ("section_seconds", "section_load"):
+            out.setdefault(key, {})[name] = new[key][name]
+    m = new["machine"]
+    out["merged"] = [*old.get("merged", []), {
+        "sections": sections, "command": new["command"], "date": m["date"],
+        "git_commit": m["git_commit"], "torch_threads": m["torch_threads"],
+        "load_average_start": m["load_average_start"],
+        "load_average_end": m["load_average_end"]}]
+    out["schema"] = max(old.get("schema", 1), new["schema"])
+    return out
 
 
 if __name__ == "__main__":

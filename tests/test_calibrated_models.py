@@ -1,7 +1,7 @@
 """The models that get the band right, their losses, and what each does on seed 0.
 
 Each model is trained once (module-scoped fixtures) with the recipe of the
-book's table (``vi_helpers.evaluate.RECIPES``); the targets are the issue's.
+book's table (``vi_helpers.recipes.RECIPES``); the targets are the issue's.
 """
 
 import math
@@ -12,8 +12,8 @@ import torch
 from torch.distributions import Normal, kl_divergence
 
 import vi_helpers as vh
-from vi_helpers import evaluate, theory
 from vi_helpers import metrics as M
+from vi_helpers import theory
 from vi_helpers.bayes import (
     BayesByBackpropLoss,
     BayesianRegressor,
@@ -135,14 +135,13 @@ def test_beta_nll_with_beta_one_gives_the_mean_the_gradient_of_half_mse():
 
 def test_losses_refuse_bad_input():
     with pytest.raises(ValueError, match="beta must be finite and >= 0, got -1"):
-        gaussian_nll_loss(torch.zeros(2, 1), torch.zeros(2, 1), torch.zeros(2, 1),
-                          torch.zeros(2, 1), beta=-1)
+        vh.beta_nll_loss(-1)
     with pytest.raises(ValueError, match="model must be a BayesianRegressor"):
         BayesByBackpropLoss(vh.MLERegressor(), 10)
     with pytest.raises(ValueError, match="num_data must be a positive integer, got 0"):
         BayesByBackpropLoss(BayesianRegressor(), 0)
     with pytest.raises(ValueError, match="key must be one of"):
-        evaluate.train("gp", vh.make_dataset(n=50))
+        vh.recipes.train("gp", vh.make_dataset(n=50))
 
 
 # ------------------------------------------------------- trained, on seed 0
@@ -157,20 +156,14 @@ def data():
 def trained(data):
     """Each model of the table, trained once; predictive mean and std on x_val.
 
-    One intra-op thread, as ``make evaluate`` uses: on a busy 2-core machine two
-    threads that wait for each other make these small networks several times slower.
+    ``vh.recipes.train`` trains on one intra-op thread, as ``make evaluate`` does.
     """
     out = {}
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        for key in ("source", "beta_nll", "bbb"):
-            model, history = evaluate.train(key, data, seed=0)
-            g = torch.Generator().manual_seed(0)
-            mean, std = evaluate.predictive_normal(model, data.x_val, generator=g)
-            out[key] = (model, history, mean, std)
-    finally:
-        torch.set_num_threads(threads)
+    for key in ("source", "beta_nll", "bbb"):
+        model, history = vh.recipes.train(key, data, seed=0)
+        g = torch.Generator().manual_seed(0)
+        mean, std = vh.predictive_normal(model, data.x_val, generator=g)
+        out[key] = (model, history, mean, std)
     return out
 
 
@@ -179,18 +172,21 @@ def _scores(trained, data, key):
     return M.gaussian_scores(data.y_val, mean, std, y_true=data.y_true_val)
 
 
+@pytest.mark.slow
 def test_no_model_predicts_nan(trained):
     for key, (_, history, mean, std) in trained.items():
         assert all(math.isfinite(v) for v in history.train_loss), key
         assert torch.isfinite(mean).all() and (std > 0).all(), key
 
 
+@pytest.mark.slow
 def test_the_sources_band_is_far_too_wide(trained, data):
     s = _scores(trained, data, "source")
     assert s["coverage_90"] >= 0.98
     assert s["width_90"] >= 2.5 * CALIBRATED_WIDTH
 
 
+@pytest.mark.slow
 def test_theory_predicts_the_sources_band(trained, data):
     model = trained["source"][0]
     prior_mean, prior_var = vh.prior_from_targets(data.y_train)
@@ -207,8 +203,9 @@ def test_theory_predicts_the_sources_band(trained, data):
     assert gap_theory < 0.35 * gap_truth
 
 
+@pytest.mark.slow
 def test_the_recommended_likelihood_model_is_calibrated(trained, data):
-    assert evaluate.RECOMMENDED == "beta_nll"
+    assert vh.recipes.RECOMMENDED == "beta_nll"
     s = _scores(trained, data, "beta_nll")
     assert 0.885 <= s["coverage_90"] <= 0.915
     assert abs(s["coverage_50"] - 0.50) <= 0.03
@@ -219,6 +216,7 @@ def test_the_recommended_likelihood_model_is_calibrated(trained, data):
     assert s["rmse_f"] <= 0.2
 
 
+@pytest.mark.slow
 def test_bayes_by_backprop_is_calibrated_inside_and_unsure_outside(trained, data):
     s = _scores(trained, data, "bbb")
     assert 0.87 <= s["coverage_90"] <= 0.93

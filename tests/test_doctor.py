@@ -7,7 +7,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from vi_helpers import doctor, i18n
+from tools import doctor
+from vi_helpers import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 

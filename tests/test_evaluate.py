@@ -1,4 +1,4 @@
-"""`python -m vi_helpers.evaluate`: its arguments, a quick run, and the committed table."""
+"""`python -m tools.evaluate`: its arguments, a quick run, and the committed table."""
 
 import json
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from vi_helpers import evaluate as ev
+from tools import evaluate as ev
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from vi_helpers.student import notebook_paths, tags
+from tools.student import notebook_paths, tags
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

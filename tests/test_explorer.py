@@ -1,5 +1,5 @@
-"""The explorer: the function behind the sliders, its cache, cancellation, the grid
-and the static HTML. No browser and no kernel needed."""
+"""The explorer: the function behind the sliders, the live widget's cache and
+cancellation, the grid and the static HTML. No browser and no kernel needed."""
 
 import json
 import re
@@ -13,16 +13,18 @@ import pytest
 import torch
 
 import vi_helpers as vh
+from tools import grid as grid_tool
+from tools.static_explorer import JS_FILE, MAX_BYTES, fill_slots, static_explorer_html
 from vi_helpers import explorer as ex
+from vi_helpers import widgets as wx
 from vi_helpers.i18n import LABELS
-from vi_helpers.static_explorer import MAX_BYTES, static_explorer_html
 
 SMALL = dict(n=300)  # 240 training points: fast enough for unit tests
 
 
 @pytest.fixture(scope="module")
 def result():
-    return ex.explore(1.5, 100, "source_vi", seed=1, **SMALL)
+    return ex.explore(1.5, 100, "source", seed=1, **SMALL)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +45,7 @@ def test_explore_returns_every_curve_with_its_shape(result):
     np.testing.assert_allclose(result.f, vh.true_function(result.x))
     assert np.all(result.lower <= result.median) and np.all(result.median <= result.upper)
     assert (result.sigma, result.epochs, result.model, result.seed) == (
-        1.5, 100, "source_vi", 1)
+        1.5, 100, "source", 1)
     assert (result.n, result.n_train) == (300, 240)
     assert result.seconds > 0
 
@@ -59,7 +61,7 @@ def test_explore_numbers_are_the_held_out_coverage_and_width(result):
 
 
 def test_the_source_model_band_is_far_wider_than_the_noise():
-    r = ex.explore(1.5, 300, "source_vi", **SMALL)
+    r = ex.explore(1.5, 300, "source", **SMALL)
     assert r.width > 2 * r.calibrated_width
     assert r.coverage > 0.95
 
@@ -79,20 +81,20 @@ def test_the_explorer_trains_its_mle_with_the_benchmarks_choice():
     choice = bench["good_fit"]["explorer"]
     assert choice["n"] == ex.DEFAULT_N
     assert choice["max_epochs"] == ex.EPOCHS_RANGE[1]
-    assert ex.MODELS["mle"].lr == choice["choice_lr"]
+    assert vh.RECIPES["mle"].explorer_lr == choice["choice_lr"]
 
 
 def test_explore_is_deterministic_and_leaves_the_global_rng_alone(result):
     state = torch.get_rng_state()
-    again = ex.explore(1.5, 100, "source_vi", seed=1, **SMALL)
+    again = ex.explore(1.5, 100, "source", seed=1, **SMALL)
     assert torch.equal(state, torch.get_rng_state())
     for name in ("lower", "median", "upper", "y_data"):
         np.testing.assert_array_equal(getattr(again, name), getattr(result, name))
-    other_seed = ex.explore(1.5, 100, "source_vi", seed=2, **SMALL)
+    other_seed = ex.explore(1.5, 100, "source", seed=2, **SMALL)
     assert not np.array_equal(other_seed.y_data, result.y_data)
 
 
-@pytest.mark.parametrize("model", ["likelihood", "bbb"])
+@pytest.mark.parametrize("model", ["nll", "beta_nll", "bbb"])
 def test_chapter_5_models_are_offered_and_deterministic(model):
     first = ex.explore(1.5, 100, model, **SMALL)
     again = ex.explore(1.5, 100, model, **SMALL)
@@ -116,7 +118,7 @@ def test_explore_restores_the_thread_count():
         (dict(epochs=50), r"epochs must be an integer in \[100, 5000\], got 50"),
         (dict(epochs=6000), r"epochs must be an integer in \[100, 5000\], got 6000"),
         (dict(epochs=150.0), r"epochs must be an integer in \[100, 5000\]"),
-        (dict(model="bnn"), r"model must be one of \[.*'mle'.*'source_vi'.*\], got 'bnn'"),
+        (dict(model="bnn"), r"model must be one of \[.*'source'.*'mle'.*\], got 'bnn'"),
         (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
         (dict(seed=True), r"seed must be a non-negative integer, got True"),
         (dict(n=50), r"n must be at least 100, got 50"),
@@ -130,10 +132,10 @@ def test_explore_rejects_out_of_range_settings(kwargs, message):
 
 def test_one_training_gives_every_epoch_of_a_row():
     """Why the grid needs one training per σ: snapshots equal separate runs."""
-    row = ex._train(1.0, (100, 200), "source_vi", 0, 300, None)
+    row = ex.explore_stops(1.0, (100, 200), "source", 0, 300)
     assert [r.epochs for r in row] == [100, 200]
     for r in row:
-        alone = ex.explore(1.0, r.epochs, "source_vi", **SMALL)
+        alone = ex.explore(1.0, r.epochs, "source", **SMALL)
         np.testing.assert_allclose(r.band, alone.band, atol=1e-5)
         assert r.coverage == alone.coverage
 
@@ -145,37 +147,25 @@ def test_progress_callback_sees_the_epochs():
     assert seen == [(25, 100), (50, 100), (75, 100), (100, 100)]
 
 
-def test_register_model_checks_its_arguments():
-    with pytest.raises(ValueError, match="name must be new"):
-        ex.register_model("mle", ex.MODELS["mle"])
-    with pytest.raises(ValueError, match="spec must be a ModelSpec"):
-        ex.register_model("other", object())
-    ex.register_model("mle_again", ex.MODELS["mle"])
-    try:
-        assert ex.explore(0.5, 100, "mle_again", **SMALL).model == "mle_again"
-    finally:
-        del ex.MODELS["mle_again"]
-
-
 # ---------------------------------------------------------------- cache
 
 
 def test_cache_returns_the_same_result_at_once():
-    cache = ex.ResultCache(maxsize=2)
+    cache = wx.ResultCache(maxsize=2)
     calls = []
-    first = ex.cached_explore(0.5, 100, "mle", cache=cache,
-                              callback=lambda e, t: calls.append(e), **SMALL)
+    first = wx.cached_explore(0.5, 100, "mle", 0, 300, cache=cache,
+                              callback=lambda e, t: calls.append(e))
     start = time.perf_counter()
-    second = ex.cached_explore(0.5, 100, "mle", cache=cache,
-                               callback=lambda e, t: calls.append(e), **SMALL)
+    second = wx.cached_explore(0.5, 100, "mle", 0, 300, cache=cache,
+                               callback=lambda e, t: calls.append(e))
     assert time.perf_counter() - start < 0.05
     assert second is first
     assert calls == [25, 50, 75, 100]  # the second call did not train
-    assert ex.cached_explore(0.50000001, 100, "mle", cache=cache, **SMALL) is first
+    assert wx.cached_explore(0.50000001, 100, "mle", 0, 300, cache=cache) is first
 
 
 def test_cache_forgets_the_least_recently_used():
-    cache = ex.ResultCache(maxsize=2)
+    cache = wx.ResultCache(maxsize=2)
     for key in ("a", "b"):
         cache.put(key, key)
     cache.get("a")
@@ -188,18 +178,18 @@ def test_cache_forgets_the_least_recently_used():
 
 
 def test_a_newer_token_cancels_an_older_one():
-    g = ex.Generation()
+    g = wx.Generation()
     old = g.new()
     g.check(old)  # still current: no error
     new = g.new()
     assert not g.is_current(old) and g.is_current(new)
-    with pytest.raises(ex.Cancelled, match="replaced"):
+    with pytest.raises(wx.Cancelled, match="replaced"):
         g.check(old)
 
 
 def test_a_newer_request_stops_a_running_training():
-    g = ex.Generation()
-    cache = ex.ResultCache()
+    g = wx.Generation()
+    cache = wx.ResultCache()
     token = g.new()
     started, stopped_at, outcome = threading.Event(), [], []
 
@@ -210,9 +200,9 @@ def test_a_newer_request_stops_a_running_training():
 
     def work():
         try:
-            outcome.append(ex.cached_explore(1.5, 5000, "source_vi", cache=cache,
-                                             callback=progress, **SMALL))
-        except ex.Cancelled:
+            outcome.append(wx.cached_explore(1.5, 5000, "source", 0, 300,
+                                             cache=cache, callback=progress))
+        except wx.Cancelled:
             outcome.append("cancelled")
 
     worker = threading.Thread(target=work)
@@ -231,7 +221,7 @@ def test_the_widget_draws_only_the_newest_request():
     from vi_helpers.widgets import Explorer
 
     w = Explorer(lang="en", sigma=0.5, epochs=100, model="mle",
-                 cache=ex.ResultCache(), **SMALL)
+                 cache=wx.ResultCache(), **SMALL)
     try:
         first = w.last.result(60)
         assert first is not None and w.image.value[:4] == b"\x89PNG"
@@ -251,7 +241,7 @@ def test_the_widget_draws_only_the_newest_request():
 def test_import_works_without_ipywidgets():
     code = (
         "import sys; sys.modules['ipywidgets'] = None\n"
-        "import vi_helpers, vi_helpers.explorer, vi_helpers.static_explorer\n"
+        "import vi_helpers, vi_helpers.explorer, tools.static_explorer\n"
         "try:\n"
         "    import vi_helpers.widgets\n"
         "except ImportError as e:\n"
@@ -266,9 +256,9 @@ def test_import_works_without_ipywidgets():
 
 
 def test_the_stored_grid_has_every_combination(grid):
-    assert grid["sigmas"] == list(ex.GRID_SIGMAS)
-    assert grid["epochs"] == list(ex.GRID_EPOCHS)
-    assert set(grid["models"]) == set(ex.MODELS)
+    assert grid["sigmas"] == list(grid_tool.GRID_SIGMAS)
+    assert grid["epochs"] == list(grid_tool.GRID_EPOCHS)
+    assert grid["models"] == list(ex.MODELS) == list(vh.RECIPES)
     g = len(grid["x"])
     for m in grid["models"]:
         for s in grid["sigmas"]:
@@ -283,8 +273,8 @@ def test_the_stored_grid_has_every_combination(grid):
 
 
 @pytest.mark.parametrize(("model", "sigma", "epochs"),
-                         [("source_vi", 1.5, 100), ("mle", 0.5, 100),
-                          ("likelihood", 3.0, 100)])
+                         [("source", 1.5, 100), ("mle", 0.5, 100),
+                          ("nll", 3.0, 100)])
 def test_a_grid_cell_retrained_matches_the_stored_curves(grid, model, sigma, epochs):
     r = ex.explore(sigma, epochs, model, seed=grid["seed"], n=grid["n"])
     cell = grid["cells"][ex.cell_key(model, sigma, epochs)]
@@ -297,7 +287,7 @@ def test_a_grid_cell_retrained_matches_the_stored_curves(grid, model, sigma, epo
 
 
 def test_the_grid_function_writes_what_the_static_explorer_reads():
-    small = ex.explorer_grid(models=("mle",), sigmas=(0.5, 3.0), epochs=(100, 150),
+    small = grid_tool.explorer_grid(models=("mle",), sigmas=(0.5, 3.0), epochs=(100, 150),
                              n=300)
     assert sorted(small["cells"]) == ["mle|0.5|100", "mle|0.5|150", "mle|3|100",
                                       "mle|3|150"]
@@ -318,7 +308,7 @@ def test_static_html_is_self_contained_small_and_translated(grid, lang):
     for role in ("sigma", "epochs", "model", "figure"):
         assert f'data-role="{role}"' in html
     assert f'id="vi-explorer-{lang}"' in html
-    for key in ("sigma_slider", "epochs_slider", "model_choice", "model_source_vi"):
+    for key in ("sigma_slider", "epochs_slider", "model_choice", "row_source"):
         assert LABELS[lang][key] in html
     embedded = re.search(r'<script type="application/json" data-role="grid">(.*?)'
                          r"</script>", html, re.S).group(1)
@@ -341,3 +331,27 @@ def test_plot_explorer_writes_the_numbers_on_the_figure(result):
     texts = " ".join(t.get_text() for t in ax.texts)
     assert f"{result.coverage:.2f}" in texts and "n = 300" in texts
     assert "σ = 1.5" in ax.get_title()
+
+
+def test_the_static_explorers_script_is_valid_javascript():
+    """``node --check`` parses the script the page inlines (skipped without node)."""
+    import shutil
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    run = subprocess.run([node, "--check", str(JS_FILE)], capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_the_site_fills_each_placeholder_in_the_pages_language(tmp_path):
+    small = grid_tool.explorer_grid(models=("mle",), sigmas=(0.5, 1.5),
+                                    epochs=(100, 1000), n=300)
+    path = tmp_path / "grid.json"
+    path.write_text(json.dumps(small), encoding="utf-8")
+    body = "<p>before</p><div data-vi-explorer-slot>\n<p><em>x</em></p>\n</div>"
+    filled = fill_slots(body, "ko", path)
+    assert filled.startswith("<p>before</p>") and "data-vi-explorer-slot" not in filled
+    assert 'id="vi-explorer-ko"' in filled and LABELS["ko"]["sigma_slider"] in filled
+    assert fill_slots("<p>no slot</p>", "en", path) == "<p>no slot</p>"

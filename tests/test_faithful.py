@@ -7,6 +7,8 @@ import torch
 
 import vi_helpers as vh
 
+pytestmark = pytest.mark.slow  # the source's full runs: 10,000 and 1,000 epochs
+
 
 @pytest.fixture(scope="module")
 def data():

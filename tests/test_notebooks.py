@@ -398,7 +398,7 @@ def test_checks_do_not_change_what_they_read():
     assert pair == before
 
 
-# ------------------------------------------------------- python -m vi_helpers.execute
+# ------------------------------------------------------- python -m tools.execute
 
 
 def _tiny_notebook(path: Path, code: str) -> None:

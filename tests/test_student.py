@@ -18,8 +18,8 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 
-from vi_helpers import student
-from vi_helpers.student import PLACEHOLDERS, notebook_paths, tags
+from tools import student
+from tools.student import PLACEHOLDERS, notebook_paths, tags
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

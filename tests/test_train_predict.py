@@ -141,60 +141,35 @@ def test_closed_form_of_a_deterministic_model_is_its_prediction():
     torch.testing.assert_close(q, pred.expand(2, -1))
 
 
-@pytest.mark.parametrize("threads", [1, 2, 3])
-def test_row_quantiles_on_several_threads_equal_np_quantile(threads):
-    from vi_helpers.predict import THREADED_QUANTILE_MIN, row_quantiles
+def test_vectorised_band_is_within_monte_carlo_error_of_mu_plus_z_sigma():
+    class Fixed(torch.nn.Module):  # a model with known mu and sigma at every x
+        SIGMA_FLOOR = 0.0
 
-    rows = 1001  # not a multiple of the thread count: uneven blocks
-    draws = THREADED_QUANTILE_MIN // rows + 1
-    a = np.random.default_rng(0).standard_normal((rows, draws)).astype(np.float32)
-    qs = (0.05, 0.5, 0.95)
-    old = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        got = row_quantiles(a, qs)
-    finally:
-        torch.set_num_threads(old)
-    assert np.array_equal(got, np.quantile(a, qs, axis=1))
-    small = a[:5, :7]
-    assert np.array_equal(row_quantiles(small, qs), np.quantile(small, qs, axis=1))
-    with pytest.raises(ValueError, match="samples must be 2-D"):
-        row_quantiles(a[0], qs)
+        def forward(self, x, generator=None):
+            mu, log_var = x.clone(), torch.log((0.5 + x.abs()) ** 2)
+            eps = torch.randn(x.shape, generator=generator)
+            return mu + torch.exp(0.5 * log_var) * eps, mu, log_var
 
-
-def test_vectorised_band_is_the_same_on_any_number_of_threads():
-    from vi_helpers.predict import vectorised_quantiles
-
-    n, draws = 2003, 600  # above the threading threshold, uneven blocks
-    mu = torch.linspace(-3, 3, n).view(-1, 1)
-    sigma = torch.linspace(0.5, 2.0, n).view(-1, 1)
-    qs = (0.05, 0.5, 0.95)
-    old = torch.get_num_threads()
-    bands = []
-    try:
-        for threads in (1, 2, 3):
-            torch.set_num_threads(threads)
-            gen = torch.Generator().manual_seed(11)
-            bands.append(vectorised_quantiles(mu, sigma, qs, draws, gen))
-    finally:
-        torch.set_num_threads(old)
-    assert np.array_equal(bands[0], bands[1]) and np.array_equal(bands[0], bands[2])
-    # within Monte-Carlo error of mu + z_q sigma at every row (se of a 5 % quantile
-    # from 600 draws is about 0.087 sigma; 5 se over 6,009 values)
+    x = torch.linspace(-3, 3, 2001).view(-1, 1)
+    sigma = (0.5 + x.abs()).view(1, -1).numpy()
+    band = vh.predictive_quantiles(Fixed(), x, num_samples=600, method="vectorised",
+                                   generator=torch.Generator().manual_seed(11))
     z = np.array([-1.6449, 0.0, 1.6449])[:, None]
-    exact = mu.view(1, -1).numpy() + z * sigma.view(1, -1).numpy()
-    assert np.all(np.abs(bands[0] - exact) < 5 * 0.087 * sigma.view(1, -1).numpy())
-    other = vectorised_quantiles(mu, sigma, qs, draws, torch.Generator().manual_seed(12))
-    assert not np.array_equal(other, bands[0])  # the seed matters
+    exact = x.view(1, -1).numpy() + z * sigma
+    # se of a 5 % quantile from 600 draws is about 0.087 sigma; 5 se over 6,003 values
+    assert np.all(np.abs(band.numpy() - exact) < 5 * 0.087 * sigma)
+    again = vh.predictive_quantiles(Fixed(), x, num_samples=600, method="vectorised",
+                                    generator=torch.Generator().manual_seed(11))
+    assert torch.equal(band, again)  # a seed gives the same band
 
 
-def test_vectorised_band_of_a_certain_model_is_its_mean_and_tiny_inputs_work():
-    from vi_helpers.predict import vectorised_quantiles
-
-    mu = torch.tensor([[1.0], [2.0], [-3.0]])  # fewer rows than blocks
-    band = vectorised_quantiles(mu, torch.zeros_like(mu), (0.1, 0.9), 50)
-    assert band.shape == (2, 3)
-    assert np.array_equal(band, np.repeat(mu.view(1, -1).numpy(), 2, axis=0))
+def test_vectorised_band_of_a_certain_model_is_its_mean():
+    model = vh.MLERegressor()  # one tensor out: sigma 0, every draw is the fit
+    x = torch.tensor([[1.0], [2.0], [-3.0]])
+    band = vh.predictive_quantiles(model, x, (0.1, 0.9), num_samples=50,
+                                   method="vectorised")
+    with torch.no_grad():
+        assert torch.equal(band, model(x).view(1, -1).expand(2, -1))
 
 
 def test_print_log_prints_the_sources_line(small_data, capsys):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from vi_helpers import schedule
-from vi_helpers.schedule import Plan, plan_rows, render
+from tools import schedule
+from tools.schedule import Plan, plan_rows, render
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -56,7 +56,7 @@ def test_committed_schedule_matches_the_measured_times(lang):
         pytest.fail("book/data/notebook-times.json is missing: run make notebooks")
     committed = (ROOT / "book" / lang / "_schedule.md").read_text(encoding="utf-8")
     assert committed == render(lang), (
-        "book/<lang>/_schedule.md is out of date: run python -m vi_helpers.schedule"
+        "book/<lang>/_schedule.md is out of date: run python -m tools.schedule"
     )
 
 

@@ -1,22 +1,18 @@
 """vi_helpers: the code behind the book *Variational inference for regression*.
 
-Every chapter imports its data, models, losses, training loop and figures from
-here, so the Korean and English notebooks run the same code.
+Every chapter imports its data, models, losses, training loop, predictions,
+metrics and figures from here, so the Korean and English notebooks run the same
+code. The book's tooling (notebook execution, evaluation, workshop handouts)
+lives beside it in ``tools/`` and is not part of the lesson.
 """
 
 from .bayes import BayesByBackpropLoss, BayesianRegressor
 from .data import Dataset, make_dataset, true_function
-from .explorer import (
-    ExplorerResult,
-    cached_explore,
-    explore,
-    explorer_grid,
-    plot_explorer,
-)
+from .explorer import ExplorerResult, explore, plot_explorer
 from .heteroscedastic import HeteroscedasticRegressor, beta_nll_loss, gaussian_nll_loss
-from .i18n import use_language
+from .i18n import label, use_language
 from .losses import gaussian_log_likelihood, half_mse, negative_elbo, prior_from_targets
-from .models import MLERegressor, VariationalRegressor
+from .models import ConstantNoise, MLERegressor, VariationalRegressor
 from .plotting import (
     plot_band,
     plot_calibration,
@@ -26,16 +22,25 @@ from .plotting import (
     plot_predictive,
     plot_theory_vs_network,
 )
-from .predict import predictive_quantiles, predictive_samples
-from .static_explorer import static_explorer
+from .predict import (
+    Z90,
+    central_band,
+    predictive_normal,
+    predictive_quantiles,
+    predictive_samples,
+)
+from .recipes import RECIPES
 from .train import History, TrainingDiverged, fit, print_log
 from .utils import get_device, set_seed
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
+    "RECIPES",
+    "Z90",
     "BayesByBackpropLoss",
     "BayesianRegressor",
+    "ConstantNoise",
     "Dataset",
     "ExplorerResult",
     "HeteroscedasticRegressor",
@@ -44,14 +49,14 @@ __all__ = [
     "TrainingDiverged",
     "VariationalRegressor",
     "beta_nll_loss",
-    "cached_explore",
+    "central_band",
     "explore",
-    "explorer_grid",
     "fit",
     "gaussian_log_likelihood",
     "gaussian_nll_loss",
     "get_device",
     "half_mse",
+    "label",
     "make_dataset",
     "negative_elbo",
     "plot_band",
@@ -62,12 +67,12 @@ __all__ = [
     "plot_mle_fit",
     "plot_predictive",
     "plot_theory_vs_network",
+    "predictive_normal",
     "predictive_quantiles",
     "predictive_samples",
     "print_log",
     "prior_from_targets",
     "set_seed",
-    "static_explorer",
     "true_function",
     "use_language",
 ]

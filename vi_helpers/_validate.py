@@ -15,6 +15,13 @@ def positive_int(name: str, value) -> int:
     return int(value)
 
 
+def seed(value) -> int:
+    """Return ``value`` as an int, or raise unless it is an integer >= 0."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
 def non_negative_float(name: str, value) -> float:
     """Return ``value`` as a float, or raise if it is negative or not finite."""
     if isinstance(value, bool) or not isinstance(value, Real):
@@ -75,7 +82,10 @@ def same_length(names: tuple[str, ...], *tensors: torch.Tensor) -> None:
 
 
 def same_shape(names: tuple[str, ...], *tensors: torch.Tensor) -> None:
-    """Raise unless all tensors have exactly the same shape (no broadcasting)."""
+    """Raise unless all are tensors of exactly the same shape (no broadcasting)."""
+    for name, t in zip(names, tensors):
+        if not isinstance(t, torch.Tensor):
+            raise ValueError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
     shapes = [tuple(t.shape) for t in tensors]
     if len(set(shapes)) > 1:
         pairs = ", ".join(f"{n}={s}" for n, s in zip(names, shapes))

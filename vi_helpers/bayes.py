@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from . import _validate
 from .losses import gaussian_log_likelihood
+from .predict import PREDICT_SAMPLES
 
 
 def gaussian_kl(
@@ -186,7 +187,7 @@ class BayesianRegressor(nn.Module):
     def predict(
         self,
         x: torch.Tensor,
-        num_samples: int = 200,
+        num_samples: int = PREDICT_SAMPLES,
         generator: torch.Generator | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         r"""Predictive mean and the two kinds of spread at x, each (N, 1).
@@ -194,7 +195,8 @@ class BayesianRegressor(nn.Module):
         Draws ``num_samples`` weight sets; returns ``(mean, epistemic_std,
         noise_std)`` where ``mean`` and ``epistemic_std`` are the mean and the
         standard deviation of :math:`f_w(x)` over the draws, and ``noise_std`` is
-        :math:`\sigma_y`. The predictive variance is their sum of squares.
+        :math:`\sigma_y`. The predictive variance is their sum of squares
+        (:func:`vi_helpers.predict.predictive_normal`).
         """
         x = _validate.column("x", x)
         num_samples = _validate.positive_int("num_samples", num_samples)

@@ -84,15 +84,10 @@ def gaussian_nll_loss(
     (N, 1); returns a scalar. The signature is the one :func:`vi_helpers.fit`
     calls for a model that returns a tuple.
     """
-    for name, t in (("sample", sample), ("y", y), ("mu", mu), ("log_var", log_var)):
-        if not isinstance(t, torch.Tensor):
-            raise ValueError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
     _validate.same_shape(("y", "mu", "log_var"), y, mu, log_var)
-    beta = _validate.non_negative_float("beta", beta)
     nll = -gaussian_log_likelihood(y, mu, log_var)  # (N, 1)
-    if beta > 0:
-        nll = nll * torch.exp(beta * log_var).detach()
-    return nll.mean()
+    weight = torch.exp(beta * log_var).detach()  # sg[σ^(2β)]: 1 everywhere for β = 0
+    return (weight * nll).mean()
 
 
 def beta_nll_loss(beta: float):

@@ -1,4 +1,8 @@
-"""The walkthrough's losses, as pure functions of tensors."""
+"""The walkthrough's losses, as pure functions of tensors.
+
+Each loss keeps one guard: the tensors it compares must have the same shape, so
+that a (N,) tensor never broadcasts against a (N, 1) one into a silent (N, N).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,7 @@ import math
 
 import torch
 
-from . import _validate
-
-
-def _check(names: tuple[str, ...], *tensors: torch.Tensor) -> None:
-    for name, t in zip(names, tensors):
-        if not isinstance(t, torch.Tensor):
-            raise ValueError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    _validate.same_shape(names, *tensors)
+from ._validate import column, positive_float, same_shape
 
 
 def half_mse(y_pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -22,7 +19,7 @@ def half_mse(y_pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     ``y_pred`` and ``y`` must have the same shape, e.g. (N, 1); returns a scalar.
     Minimising it is maximum likelihood under Gaussian noise of fixed variance.
     """
-    _check(("y_pred", "y"), y_pred, y)
+    same_shape(("y_pred", "y"), y_pred, y)
     return (0.5 * (y_pred - y) ** 2).mean()
 
 
@@ -31,20 +28,13 @@ def gaussian_log_likelihood(
 ) -> torch.Tensor:
     r"""Elementwise Gaussian log density :math:`\log\mathcal N(y;\mu,\sigma^2)`.
 
-    .. math:: -\tfrac12\log(2\pi\sigma^2) - \frac{(y-\mu)^2}{2\sigma^2}
+    .. math:: -\tfrac12\log(2\pi\sigma^2) - \frac{(y-\mu)^2}{2\sigma^2},
+              \qquad \sigma = e^{\log\sigma^2/2}
 
-    The source's ``gauss_LL``. ``mu`` and ``log_var`` broadcast against ``y``
-    (tensors of y's shape, or scalars such as the prior's); the result has y's shape.
+    The source's ``gauss_LL``. ``mu`` and ``log_var`` are tensors of y's shape or
+    numbers (the prior's); the result has y's shape.
     """
-    if not isinstance(y, torch.Tensor):
-        raise ValueError(f"y must be a torch.Tensor, got {type(y).__name__}")
-    for name, t in (("mu", mu), ("log_var", log_var)):
-        if isinstance(t, torch.Tensor) and t.dim() > 0 and t.shape != y.shape:
-            raise ValueError(
-                f"{name} must have y's shape {tuple(y.shape)}, got {tuple(t.shape)}"
-            )
-    log_var = torch.as_tensor(log_var, dtype=y.dtype, device=y.device)
-    sigma = torch.exp(0.5 * log_var)
+    sigma = torch.exp(0.5 * torch.as_tensor(log_var, dtype=y.dtype, device=y.device))
     return (
         -0.5 * torch.log(2 * math.pi * sigma**2)
         - (1 / (2 * sigma**2)) * (y - mu) ** 2
@@ -70,11 +60,9 @@ def negative_elbo(
     targets). The last two terms are a one-sample estimate of minus the KL from
     the prior to :math:`q`. All tensors (N, 1); returns a scalar.
     """
-    _check(("sample", "y", "mu", "log_var"), sample, y, mu, log_var)
-    prior_var = _validate.positive_float("prior_var", prior_var)
-    prior_mean = float(prior_mean)
-    # torch.log of a tensor, as the source does, so float32 results match it bit for bit
-    prior_log_var = torch.log(torch.tensor(prior_var, dtype=y.dtype, device=y.device))
+    same_shape(("sample", "y", "mu", "log_var"), sample, y, mu, log_var)
+    positive_float("prior_var", prior_var)
+    prior_log_var = torch.log(torch.tensor(prior_var, dtype=y.dtype))  # as the source
     likelihood = gaussian_log_likelihood(y, mu, log_var)
     log_prior = gaussian_log_likelihood(sample, prior_mean, prior_log_var)
     log_q = gaussian_log_likelihood(sample, mu, log_var)
@@ -83,5 +71,5 @@ def negative_elbo(
 
 def prior_from_targets(y_train: torch.Tensor) -> tuple[float, float]:
     """The source's prior: mean and (unbiased) variance of the training targets."""
-    _validate.column("y_train", y_train)
+    column("y_train", y_train)
     return y_train.mean().item(), y_train.var().item()

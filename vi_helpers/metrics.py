@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from . import _validate
+from .predict import normal_quantile
 
 F64 = torch.float64
 
@@ -57,12 +58,6 @@ def _sigma(sigma) -> torch.Tensor:
 
 def _level(level) -> float:
     return _validate.open_unit("level", level)
-
-
-def normal_quantile(p: float) -> float:
-    r"""The standard normal quantile :math:`z_p = \Phi^{-1}(p)`, for 0 < p < 1."""
-    p = _validate.open_unit("p", p)
-    return float(torch.special.ndtri(torch.tensor(p, dtype=F64)))
 
 
 def central_interval(
@@ -235,3 +230,72 @@ def gaussian_scores(
     if y_true is not None:
         scores["rmse_f"] = rmse(mu, y_true)
     return scores
+
+
+def interval_score(y, lower, upper, level: float = 0.9) -> float:
+    r"""Mean interval score of central ``level`` intervals (Gneiting & Raftery, 2007).
+
+    .. math:: S_\alpha(\ell, u; y) = (u - \ell)
+              + \tfrac2\alpha(\ell - y)\,[y < \ell] + \tfrac2\alpha(y - u)\,[y > u],
+              \quad \alpha = 1 - \text{level}
+
+    The width, plus a fine for every miss that grows with its distance. Lower is
+    better; in the units of y. It needs no density, so it scores conformal
+    intervals and Gaussian bands alike; its expectation is smallest for the true
+    :math:`\alpha/2` and :math:`1-\alpha/2` quantiles.
+    """
+    y, lower, upper = _vectors(y=y, lower=lower, upper=upper)
+    if bool((lower > upper).any()):
+        raise ValueError("lower must be <= upper at every point")
+    alpha = 1 - _level(level)
+    below = (lower - y).clamp(min=0)  # (N,), 0 where y >= lower
+    above = (y - upper).clamp(min=0)
+    return (upper - lower + 2 / alpha * (below + above)).mean().item()
+
+
+def coverage_by_bin(
+    x, y, lower, upper, bins: int | Sequence[float] = 10
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fraction of points inside their interval, in bins of x.
+
+    ``bins`` is a number of equal-width bins between the smallest and largest x,
+    or increasing bin edges; like ``numpy.histogram``, each bin holds
+    ``edges[k] <= x < edges[k + 1]`` except the last, which includes its right
+    edge, and points outside the edges are left out. Returns ``(edges,
+    coverage, counts)`` of shapes (B+1,), (B,), (B,); an empty bin's coverage is
+    NaN. Conformal intervals cover the right fraction over all x, not in each bin.
+    """
+    x, y, lower, upper = _vectors(x=x, y=y, lower=lower, upper=upper)
+    if bool((lower > upper).any()):
+        raise ValueError("lower must be <= upper at every point")
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
+        bins = _validate.positive_int("bins", int(bins))
+        edges = np.linspace(x.min().item(), x.max().item(), bins + 1)
+    else:
+        edges = np.asarray(bins, dtype=np.float64)
+        if edges.ndim != 1 or len(edges) < 2 or not np.all(np.diff(edges) > 0):
+            raise ValueError(
+                f"bins must be a positive int or increasing edges, got {bins!r}"
+            )
+    x, inside = x.numpy(), ((lower <= y) & (y <= upper)).to(F64).numpy()
+    counts = np.histogram(x, edges)[0]  # (B,)
+    hits = np.histogram(x, edges, weights=inside)[0]
+    coverage = np.full(len(counts), np.nan)
+    np.divide(hits, counts, out=coverage, where=counts > 0)
+    return edges, coverage, counts
+
+
+def pit_gaussian(y, mu, sigma) -> np.ndarray:
+    r"""Probability integral transform of Gaussian predictions: one value per point.
+
+    .. math:: u_i = \Phi\Big(\frac{y_i - \mu_i}{\sigma_i}\Big)
+
+    If the predictions are the true distributions, the :math:`u_i` are uniform
+    on [0, 1]: a histogram of them is flat. Too many near 0 and 1 means the
+    bands are too narrow, a hump in the middle that they are too wide. Returns
+    a float64 array of shape (N,).
+    """
+    y, mu = _vectors(y=y, mu=mu)
+    sigma = _sigma(sigma)
+    _validate.same_length(("y", "sigma"), y, sigma)
+    return torch.special.ndtr((y - mu) / sigma).numpy()

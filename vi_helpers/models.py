@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn as nn
 
@@ -18,6 +20,36 @@ class MLERegressor(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.out(x)
+
+
+class ConstantNoise(nn.Module):
+    r"""A trained mean network plus one noise level: :math:`\mathcal N(\hat f(x),
+    \hat\sigma^2)`.
+
+    :meth:`from_residuals` sets :math:`\hat\sigma^2 = \frac1N\sum_i (y_i -
+    \hat f(x_i))^2` over the training points: the maximum-likelihood noise level
+    for the fitted mean (the source's MLE network gives a curve only; this is the
+    band that goes with it). ``forward(x)`` returns ``(sample, mu, log_var)``,
+    each (N, 1), like the two-headed networks.
+    """
+
+    def __init__(self, net: nn.Module, sigma: float) -> None:
+        super().__init__()
+        self.net = net
+        self.register_buffer("log_var", torch.tensor(2 * math.log(sigma)))
+
+    @classmethod
+    @torch.no_grad()
+    def from_residuals(cls, net: nn.Module, x: torch.Tensor, y: torch.Tensor):
+        """``net`` with the root mean squared residual of y (N, 1) at x (N, 1)."""
+        return cls(net, (y - net(x)).pow(2).mean().sqrt().item())
+
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
+        mu = self.net(x)  # (N, 1)
+        log_var = self.log_var.expand_as(mu)
+        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype,
+                          device=mu.device)
+        return mu + torch.exp(0.5 * log_var) * eps, mu, log_var
 
 
 def _head() -> nn.Sequential:

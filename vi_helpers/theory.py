@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from . import _validate
+from .predict import normal_quantile
 
 
 def _array(name: str, a) -> np.ndarray:
@@ -115,7 +116,7 @@ def expected_coverage(f, mu, s, sigma: float, level: float = 0.9) -> np.ndarray:
     sigma = _validate.positive_float("sigma", sigma)
     level = _validate.open_unit("level", level)
     f, mu, s = _array("f", f), _array("mu", mu), _array("s", s)
-    z = torch.special.ndtri(torch.tensor((1 + level) / 2, dtype=torch.float64))
-    upper = torch.as_tensor((mu + float(z) * s - f) / sigma)
-    lower = torch.as_tensor((mu - float(z) * s - f) / sigma)
+    z = normal_quantile((1 + level) / 2)
+    upper = torch.as_tensor((mu + z * s - f) / sigma)
+    lower = torch.as_tensor((mu - z * s - f) / sigma)
     return (torch.special.ndtr(upper) - torch.special.ndtr(lower)).numpy()

@@ -12,6 +12,9 @@ import torch
 from . import _validate
 from .data import Dataset
 
+#: What ``fit`` calls at each logged epoch: ``report(epoch, train_loss, val_loss)``.
+Report = Callable[[int, float, float], None]
+
 
 class TrainingDiverged(FloatingPointError):
     """Raised when a loss becomes NaN or infinite; ``epoch`` says when."""
@@ -37,22 +40,10 @@ class History:
     def __len__(self) -> int:
         return len(self.epochs)
 
-    def as_rows(self) -> list[tuple[int, float, float]]:
-        return list(zip(self.epochs, self.train_loss, self.val_loss))
-
-
-def _loss(model, loss_fn, x, y, generator=None):
-    """Call the model and the loss, whichever kind of model it is.
-
-    A model that returns a tensor is scored as ``loss_fn(pred, y)`` (the source's
-    ``type=1``); one that returns a tuple ``(sample, mu, log_var)`` as
-    ``loss_fn(sample, y, mu, log_var)`` (``type=2``).
-    """
-    out = model(x) if generator is None else model(x, generator=generator)
-    if isinstance(out, tuple):
-        sample, *rest = out
-        return loss_fn(sample, y, *rest)
-    return loss_fn(out, y)
+    def record(self, epoch: int, train_loss: float, val_loss: float) -> None:
+        self.epochs.append(epoch)
+        self.train_loss.append(train_loss)
+        self.val_loss.append(val_loss)
 
 
 def fit(
@@ -63,92 +54,114 @@ def fit(
     lr: float = 1e-3,
     log_every: int | None = None,
     progress: bool = True,
-    callback: Callable[[int, float, float], None] | None = None,
+    callback: Report | None = None,
 ) -> History:
-    """Train ``model`` on ``data.x_train`` with full-batch Adam, as the source does.
+    """Train ``model`` on ``data`` with full-batch Adam, as the source does.
 
-    Every epoch is one step on the whole training set. Every ``log_every`` epochs
-    (default: ``epochs // 10``, at least 1) the training loss of that step and the
-    validation loss are recorded; validation runs under ``torch.no_grad()`` in a
-    forked random stream, so how often you log does not change the trained model.
-    ``callback(epoch, train_loss, val_loss)`` is called at each logged epoch.
-    A NaN or infinite loss raises :class:`TrainingDiverged` naming the epoch.
-    Returns a :class:`History` of mean losses (not divided by N again).
+    One step per epoch on the whole training set. Every ``log_every`` epochs
+    (default ``epochs // 10``) the training loss of that step and the validation
+    loss are reported to the history, to ``callback(epoch, train, val)`` and to
+    a progress bar (``progress=False``: none). A NaN or infinite loss raises
+    :class:`TrainingDiverged` naming the epoch. Returns the :class:`History`.
     """
+    log_every = _check_fit(model, loss_fn, data, epochs, lr, log_every)
+    x_train, y_train, x_val, y_val = _on_model_device(model, data)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
+    history = History()
+    reports = [history.record, *([callback] if callback else [])]
+    if progress:
+        reports.append(ProgressBar(epochs, type(model).__name__))
+    start = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        loss = model_loss(model, loss_fn, x_train, y_train)
+        train_loss = finite_or_raise(loss.item(), epoch)
+        logged = epoch % log_every == 0 or epoch == epochs
+        if logged:  # before the step, as the source: the weights that gave `loss`
+            val_loss = finite_or_raise(
+                validation_loss(model, loss_fn, x_val, y_val), epoch)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if logged:
+            for report in reports:
+                report(epoch, train_loss, val_loss)
+    history.seconds = time.perf_counter() - start
+    model.eval()
+    return history
+
+
+def model_loss(model, loss_fn, x, y):
+    """Call the model and the loss, whichever kind of model it is.
+
+    A model that returns a tensor is scored as ``loss_fn(pred, y)`` (the source's
+    ``type=1``); one that returns a tuple ``(sample, mu, log_var)`` as
+    ``loss_fn(sample, y, mu, log_var)`` (``type=2``).
+    """
+    out = model(x)
+    if isinstance(out, tuple):
+        sample, *rest = out
+        return loss_fn(sample, y, *rest)
+    return loss_fn(out, y)
+
+
+def validation_loss(model, loss_fn, x_val, y_val) -> float:
+    """The loss on held-out data, without gradients and in a forked random stream.
+
+    Forking the stream means that how often you log does not change the model.
+    """
+    devices = [x_val.device] if x_val.device.type == "cuda" else []
+    with torch.no_grad(), torch.random.fork_rng(devices=devices):
+        return model_loss(model, loss_fn, x_val, y_val).item()
+
+
+def finite_or_raise(loss: float, epoch: int) -> float:
+    """``loss`` if it is finite, else :class:`TrainingDiverged` naming the epoch."""
+    if not math.isfinite(loss):
+        raise TrainingDiverged(epoch, loss)
+    return loss
+
+
+def print_log(epoch: int, train_loss: float, val_loss: float) -> None:
+    """A ``fit`` callback that prints a line like the source's (means, not /N)."""
+    print(f"Epoch {epoch}, Train Loss {train_loss:f}, Val Loss {val_loss:f}")
+
+
+class ProgressBar:
+    """A ``fit`` report: a tqdm bar moved to each logged epoch, closed at the end."""
+
+    def __init__(self, epochs: int, name: str) -> None:
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=epochs, desc=name, unit="epoch", leave=False)
+
+    def __call__(self, epoch: int, train_loss: float, val_loss: float) -> None:
+        self.bar.update(epoch - self.bar.n)
+        self.bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
+        if epoch == self.bar.total:
+            self.bar.close()
+
+
+def _check_fit(model, loss_fn, data, epochs, lr, log_every) -> int:
+    """Check fit's arguments before any work; returns ``log_every`` filled in."""
     if not isinstance(model, torch.nn.Module):
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not callable(loss_fn):
         raise ValueError(f"loss_fn must be callable, got {loss_fn!r}")
     if not isinstance(data, Dataset):
         raise ValueError(
-            f"data must be a vi_helpers.Dataset, got {type(data).__name__}"
-        )
+            f"data must be a vi_helpers.Dataset, got {type(data).__name__}")
     _validate.column("x", data.x)
     _validate.column("y", data.y)
     _validate.same_length(("x", "y"), data.x, data.y)
     epochs = _validate.positive_int("epochs", epochs)
-    lr = _validate.positive_float("lr", lr)
+    _validate.positive_float("lr", lr)
     if log_every is None:
         log_every = max(1, epochs // 10)
-    log_every = _validate.positive_int("log_every", log_every)
+    return _validate.positive_int("log_every", log_every)
 
-    x_train, y_train = data.x_train, data.y_train
-    x_val, y_val = data.x_val, data.y_val
+
+def _on_model_device(model, data: Dataset):
+    """``x_train, y_train, x_val, y_val`` on the device of the model's weights."""
     device = next(model.parameters()).device
-    if x_train.device != device:
-        x_train, y_train = x_train.to(device), y_train.to(device)
-        x_val, y_val = x_val.to(device), y_val.to(device)
-
-    # foreach: one multi-tensor update for all the weights instead of a Python loop
-    # over them (torch's default on CPU); the same arithmetic, so the same weights
-    # to the last bit as the source's default Adam, and faster on small models.
-    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
-    history = History()
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=epochs, desc=type(model).__name__, unit="epoch", leave=False)
-    start = time.perf_counter()
-    try:
-        for epoch in range(1, epochs + 1):
-            model.train()
-            train_loss = _loss(model, loss_fn, x_train, y_train)
-            value = train_loss.item()
-            if not math.isfinite(value):
-                raise TrainingDiverged(epoch, value)
-            logged = epoch % log_every == 0 or epoch == epochs
-            if logged:  # same weights as train_loss, as in the source: before the step
-                val = _validation_loss(model, loss_fn, x_val, y_val)
-                if not math.isfinite(val):
-                    raise TrainingDiverged(epoch, val)
-            opt.zero_grad()
-            train_loss.backward()
-            opt.step()
-            if logged:
-                history.epochs.append(epoch)
-                history.train_loss.append(value)
-                history.val_loss.append(val)
-                if callback is not None:
-                    callback(epoch, value, val)
-                if bar is not None:
-                    bar.set_postfix(train=f"{value:.4f}", val=f"{val:.4f}")
-            if bar is not None:
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.close()
-        history.seconds = time.perf_counter() - start
-    model.eval()
-    return history
-
-
-def _validation_loss(model, loss_fn, x_val, y_val) -> float:
-    devices = [x_val.device] if x_val.device.type == "cuda" else []
-    with torch.no_grad(), torch.random.fork_rng(devices=devices):
-        return _loss(model, loss_fn, x_val, y_val).item()
-
-
-def print_log(epoch: int, train_loss: float, val_loss: float) -> None:
-    """A ``fit`` callback that prints a line like the source's (true means, not /N)."""
-    print(f"Epoch {epoch}, Train Loss {train_loss:f}, Val Loss {val_loss:f}")
+    return (t.to(device) for t in (data.x_train, data.y_train, data.x_val, data.y_val))

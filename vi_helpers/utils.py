@@ -1,26 +1,29 @@
-"""Seeding and device choice: one place for each."""
+"""Seeding, device choice and training threads: one place for each."""
 
 from __future__ import annotations
 
-import platform
 import random
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
 
+from . import _validate
+
+#: Intra-op threads while the book's networks train. They are so small that a
+#: second thread gains little on an idle machine, and on a busy one (Jupyter, a
+#: browser, another notebook) two threads that wait for each other are many times
+#: slower (``make bench`` measures both).
+TRAIN_THREADS = 1
+
 
 def set_seed(seed: int) -> None:
     """Seed Python's, NumPy's and PyTorch's random number generators (CUDA too)."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = _validate.seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
 
 
 def get_device() -> torch.device:
@@ -37,20 +40,16 @@ def get_device() -> torch.device:
     return torch.device("cpu")
 
 
-def cpu_model() -> str:
-    """The CPU's model name (Linux /proc/cpuinfo, macOS sysctl), for timing stamps."""
+@contextmanager
+def torch_threads(threads: int | None = TRAIN_THREADS) -> Iterator[None]:
+    """Run the block with ``threads`` intra-op threads, then restore the old number.
+
+    ``None`` leaves torch's setting alone.
+    """
+    before = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(_validate.positive_int("threads", threads))
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    if sys.platform == "darwin":
-        try:
-            return subprocess.run(
-                ["sysctl", "-n", "machdep.cpu.brand_string"],
-                capture_output=True, text=True, check=True,
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            pass
-    return platform.processor() or platform.machine() or "unknown"
+        yield
+    finally:
+        torch.set_num_threads(before)

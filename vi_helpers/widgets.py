@@ -3,9 +3,9 @@
 A change draws new data, trains in a background thread and redraws one figure
 in place. Sliders report only when released (``continuous_update=False``); the
 progress bar and the status line change at once; a newer change cancels a
-training still running (:class:`vi_helpers.explorer.Generation`); a setting
-seen before comes from the cache. Needs ``ipywidgets`` (``pip install
-ipywidgets``); ``import vi_helpers`` works without it.
+training still running (:class:`Generation`); a setting seen before comes from
+the cache (:class:`ResultCache`). Needs ``ipywidgets``; ``import vi_helpers``
+works without it.
 """
 
 from __future__ import annotations
@@ -13,34 +13,105 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 try:
     import ipywidgets as W
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "the live explorer needs ipywidgets: pip install ipywidgets "
-        "(or use vi_helpers.static_explorer, which needs nothing)"
+        "the live explorer needs ipywidgets: pip install ipywidgets"
     ) from exc
 
+from . import _validate
 from .explorer import (
-    CACHE,
     DEFAULT_N,
     EPOCH_STOPS,
     MODELS,
     SIGMA_RANGE,
-    Cancelled,
     ExplorerResult,
-    Generation,
-    ResultCache,
-    cached_explore,
     check_settings,
+    explore,
     plot_explorer,
 )
 from .i18n import check_language, label
+from .recipes import RECIPES
 
 FIGSIZE = (8, 3.9)
 DPI = 80
+
+
+class Cancelled(Exception):
+    """Raised inside a training that a newer request has made useless."""
+
+
+class Generation:
+    """A counter that lets the newest request cancel older ones.
+
+    Each request takes a token with :meth:`new`; a training checks its token with
+    :meth:`check` (from ``fit``'s callback), which raises :class:`Cancelled` once a
+    newer token has been handed out.
+    """
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+
+    def new(self) -> int:
+        with self._lock:
+            self._value += 1
+            return self._value
+
+    def is_current(self, token: int) -> bool:
+        return token == self._value
+
+    def check(self, token: int) -> None:
+        if token != self._value:
+            raise Cancelled(f"request {token} was replaced by request {self._value}")
+
+
+class ResultCache:
+    """A small thread-safe LRU cache of results, keyed by the normalised setting."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.maxsize = _validate.positive_int("maxsize", maxsize)
+        self._items: OrderedDict[tuple, ExplorerResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> ExplorerResult | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: tuple, result: ExplorerResult) -> None:
+        with self._lock:
+            self._items[key] = result
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: tuple) -> bool:
+        return key in self._items
+
+
+#: The cache every explorer of a kernel shares.
+CACHE = ResultCache()
+
+
+def cached_explore(*settings, cache: ResultCache = CACHE, callback=None):
+    """:func:`vi_helpers.explorer.explore` through an LRU cache: a setting seen
+    before returns at once (the very same object). A cancelled training stores
+    nothing. ``settings`` are explore's ``sigma, epochs, model, seed, n``."""
+    key = check_settings(*settings)
+    hit = cache.get(key)
+    if hit is None:
+        hit = explore(*key, callback=callback)
+        cache.put(key, hit)
+    return hit
 
 
 def render_png(result: ExplorerResult, lang: str = "en") -> bytes:
@@ -70,7 +141,7 @@ class Explorer:
         lang: str = "en",
         sigma: float = 1.5,
         epochs: int = 1000,
-        model: str = "source_vi",
+        model: str = "source",
         seed: int = 0,
         n: int = DEFAULT_N,
         cache: ResultCache = CACHE,
@@ -82,7 +153,7 @@ class Explorer:
             raise ValueError(f"epochs must be one of {EPOCH_STOPS}, got {epochs!r}")
         self.cache = cache
         self.generation = Generation()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer")
+        self._worker: threading.Thread | None = None
         self._pngs: OrderedDict[tuple, bytes] = OrderedDict()
         self._draw = threading.Lock()
         self.last: Future | None = None  # the latest request's future
@@ -104,7 +175,7 @@ class Explorer:
             description=label("epochs_slider", lang), style=style,
         )
         self.model = W.Dropdown(
-            options=[(label(spec.label, lang), name) for name, spec in MODELS.items()],
+            options=[(label(RECIPES[name].label, lang), name) for name in MODELS],
             value=model, description=label("model_choice", lang), style=style,
         )
         self.seed = W.BoundedIntText(
@@ -146,8 +217,21 @@ class Explorer:
         self.progress.value = 0
         self.progress.bar_style = "info"
         self.status.value = label("training", self.lang, epoch=0, epochs=epochs)
-        self.last = self._pool.submit(self._work, token, key)
+        self.last = Future()
+        previous = self._worker
+        self._worker = threading.Thread(
+            target=self._run, args=(previous, token, key, self.last), daemon=True)
+        self._worker.start()
         return self.last
+
+    def _run(self, previous, token: int, key: tuple, future: Future) -> None:
+        """One request in its own thread, after the previous one has stopped."""
+        if previous is not None:
+            previous.join()
+        try:
+            future.set_result(self._work(token, key))
+        except BaseException as exc:  # the future carries it to the caller
+            future.set_exception(exc)
 
     def _work(self, token: int, key: tuple) -> ExplorerResult | None:
         if not self.generation.is_current(token):
@@ -198,7 +282,8 @@ class Explorer:
     def close(self) -> None:
         """Stop the worker thread and close the widgets."""
         self.generation.new()  # cancels a running training
-        self._pool.shutdown(wait=True)
+        if self._worker is not None:
+            self._worker.join()
         for w in (self.sigma, self.epochs, self.model, self.seed, self.progress,
                   self.status, self.image, *self.ui.children, self.ui):
             w.close()

@@ -8,6 +8,8 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {vi_site: book/_ext}``)
   language (``notebooks/en/X`` <-> ``notebooks/ko/X``, ``book/en/X`` <->
   ``book/ko/X``, ``book/X`` <-> ``book/ko/X``), plus ``<link rel="alternate"
   hreflang>`` in the head.
+* "Previous" and "Next" stay in the page's language part: the last English page
+  leads on to the glossary, not to the first Korean page (and back).
 * Offline assets: when ``tools/fetch_assets.py`` has fetched them into ``.offline/``,
   MathJax, RequireJS, the widget manager and the Noto Sans KR web font are served
   from ``_static/offline/``; otherwise from public CDNs (and the build says so).
@@ -17,6 +19,7 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {vi_site: book/_ext}``)
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -170,9 +173,96 @@ def _dedupe_assets(
         files[:] = unique
 
 
+def _static_explorer(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """Put the static explorer where a page has ``<div data-vi-explorer-slot>``.
+
+    The builder is the book's tooling (``tools/static_explorer.py``), imported from
+    the repository root; pages without the placeholder are left as they are.
+    """
+    body = context.get("body")
+    if not body or "data-vi-explorer-slot" not in body:
+        return
+    root = str(Path(app.srcdir).resolve())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from tools.static_explorer import fill_slots
+
+    context["body"] = fill_slots(body, page_language(pagename))
+
+
+# ------------------------------------------------ navigation: stay in one language
+def part_language(pagename: str) -> str | None:
+    """``en`` or ``ko`` for a page of a language part, None for a shared page.
+
+    Shared pages (the landing page, the glossary) belong to both parts.
+    """
+    if pagename.startswith(("notebooks/en/", "book/en/")):
+        return "en"
+    if pagename.startswith(("notebooks/ko/", "book/ko/")):
+        return "ko"
+    return None
+
+
+def _same_language_neighbours(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """Keep "Previous" and "Next" inside the page's language part.
+
+    In the reading order of ``_toc.yml`` the last English page is followed by the
+    first Korean one. Where a link would cross into the other language, it goes on
+    past that language's pages to the next shared page (the glossary after the last
+    page, the landing page before the first), or is dropped if there is none.
+    """
+    lang = part_language(pagename)
+    if lang is None:
+        return
+    relations = app.env.collect_relations()
+    for key, step in (("prev", 1), ("next", 2)):
+        target = relations.get(pagename, [None, None, None])[step]
+        if not context.get(key) or part_language(target) in (None, lang):
+            continue
+        while target is not None and part_language(target) not in (None, lang):
+            target = relations.get(target, [None, None, None])[step]
+        if target is None:
+            context[key] = None
+        else:
+            context[key] = {
+                "link": app.builder.get_relative_uri(pagename, target),
+                "title": app.builder.render_partial(app.env.titles[target])["title"],
+            }
+
+
+# ------------------------------------------- the playground (issue 16), by its owner
+#: Its files, under book/_ext/static/playground/ (served from _static/playground/,
+#: since book/_ext/static is on html_static_path): the numerics first, then the page.
+PLAYGROUND_JS = ("playground/vi_playground_core.js", "playground/vi_playground.js")
+PLAYGROUND_CSS = "playground/vi_playground.css"
+
+
+def _playground_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """Load the in-browser playground on pages with ``<div data-playground-slot>``.
+
+    Only those pages get its script and style (Sphinx adds an asset to one page
+    when it is added during ``html-page-context``); the script fills each slot.
+    """
+    body = context.get("body")
+    if not body or "data-playground-slot" not in body:
+        return
+    app.add_css_file(PLAYGROUND_CSS)
+    for js in PLAYGROUND_JS:
+        app.add_js_file(js, loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure_assets)
     app.connect("builder-inited", _add_css)
     app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _same_language_neighbours)
+    app.connect("html-page-context", _static_explorer)
+    app.connect("html-page-context", _playground_assets)
     app.connect("html-page-context", _dedupe_assets, priority=900)  # after myst-nb
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

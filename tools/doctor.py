@@ -1,4 +1,4 @@
-"""Pre-flight check for a workshop laptop: ``python -m vi_helpers.doctor``.
+"""Pre-flight check for a workshop laptop: ``python -m tools.doctor``.
 
 Each check is a function that returns a :class:`Result`; :func:`main` runs them
 all, prints one line per check (and how to fix each one that fails) and exits
@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import i18n
+from vi_helpers import i18n
 
 #: The repository's pins, next to the package in a clone.
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
@@ -294,7 +294,7 @@ def report(results: Sequence[Result]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m vi_helpers.doctor", description=__doc__.splitlines()[0]
+        prog="python -m tools.doctor", description=__doc__.splitlines()[0]
     )
     parser.parse_args(argv)
     results = run_checks()

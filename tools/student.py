@@ -1,4 +1,4 @@
-"""Student notebooks without solutions: ``python -m vi_helpers.student``.
+"""Student notebooks without solutions: ``python -m tools.student``.
 
 For each language, copies ``notebooks/<lang>/*.ipynb`` into ``student/<lang>/``
 with every cell tagged ``solution`` replaced by a short placeholder, the cells
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from .i18n import LANGUAGES, check_language
+from vi_helpers.i18n import LANGUAGES, check_language
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -50,7 +50,7 @@ The book's chapters with the exercise solutions taken out. Set up once
     source .venv/bin/activate        # Windows: .venv\\Scripts\\activate
     pip install -r requirements.txt
     pip install --no-deps -e .
-    python -m vi_helpers.doctor      # every line should start with OK
+    python -m tools.doctor      # every line should start with OK
     jupyter lab notebooks/en
 
 Where a cell says `# Your solution here`, write your own code. The book keeps
@@ -66,7 +66,7 @@ the solutions folded away under each exercise, for when you are done.
     source .venv/bin/activate        # Windows: .venv\\Scripts\\activate
     pip install -r requirements.txt
     pip install --no-deps -e .
-    python -m vi_helpers.doctor      # 모든 줄이 OK로 시작해야 합니다
+    python -m tools.doctor      # 모든 줄이 OK로 시작해야 합니다
     jupyter lab notebooks/ko
 
 `# 여기에 풀이를 작성하세요`라고 적힌 셀에 직접 코드를 써 보세요. 풀이는
@@ -181,7 +181,7 @@ def build(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m vi_helpers.student", description=__doc__.splitlines()[0]
+        prog="python -m tools.student", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS)
     parser.add_argument("--out", type=Path, default=OUT)

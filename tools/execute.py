@@ -1,4 +1,4 @@
-"""Re-execute notebooks in place: ``python -m vi_helpers.execute PATH...``.
+"""Re-execute notebooks in place: ``python -m tools.execute PATH...``.
 
 Each notebook runs from a fresh kernel of *this* Python (the one running the
 command, so the project's ``.venv``), in the notebook's own folder. Cell tags and
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from .utils import cpu_model
+from tools.machine import cpu_model
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMES = ROOT / "book" / "data" / "notebook-times.json"
@@ -179,7 +179,7 @@ def record_times(times: dict[str, float], out: Path = TIMES) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m vi_helpers.execute",
+        prog="python -m tools.execute",
         description="Re-execute notebooks in place and record their run times.",
     )
     parser.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")

@@ -1,6 +1,6 @@
 r"""The book's comparison table: every model, held-out data, several seeds.
 
-``python -m vi_helpers.evaluate`` (or ``make evaluate``) trains each model of
+``python -m tools.evaluate`` (or ``make evaluate``) trains each model of
 :data:`RECIPES` on ``make_dataset(seed=s)`` for every seed s, scores its
 predictive distribution on the 2,000 held-out points with
 :mod:`vi_helpers.metrics`, adds the oracle (the true f and σ), and writes
@@ -20,30 +20,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import json
-import math
 import os
-import platform
 import statistics
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from . import _validate
-from .bayes import BayesByBackpropLoss, BayesianRegressor
-from .data import Dataset, make_dataset, true_function
-from .heteroscedastic import HeteroscedasticRegressor, beta_nll_loss
-from .i18n import label
-from .losses import half_mse, negative_elbo, prior_from_targets
-from .metrics import gaussian_scores
-from .models import MLERegressor, VariationalRegressor
-from .train import History, fit
-from .utils import set_seed
+from tools.machine import machine
+from vi_helpers import _validate
+from vi_helpers.data import make_dataset, true_function
+from vi_helpers.i18n import LANGUAGES, label
+from vi_helpers.metrics import gaussian_scores
+from vi_helpers.predict import PREDICT_SAMPLES, predictive_normal
+from vi_helpers.recipes import RECIPES, RECOMMENDED, train
+from vi_helpers.utils import TRAIN_THREADS
 
 #: Where ``make evaluate`` writes its results.
 OUT_FILE = Path(__file__).resolve().parents[1] / "book" / "data" / "evaluation.json"
@@ -51,150 +45,6 @@ METRICS = ("coverage_50", "coverage_90", "coverage_95", "width_90", "nll", "crps
            "rmse_f", "seconds")
 GRID = (-4.5, 4.5, 181)  # x grid of the figures: beyond the data on both sides
 DECIMALS = 4  # stored predictions are rounded; the metrics are computed from them
-PREDICT_SAMPLES = 500  # weight draws for Bayes by Backprop's predictive moments
-#: Intra-op threads while a model trains. These networks are too small to gain
-#: from a second thread, and on a busy 2-core machine two threads that wait for
-#: each other are several times slower.
-TRAIN_THREADS = 1
-
-
-class ConstantNoise(torch.nn.Module):
-    r"""A trained mean network plus one noise level: :math:`\mathcal N(\hat f(x),
-    \hat\sigma^2)`.
-
-    ``sigma`` is the root mean squared training residual, the maximum-likelihood
-    noise level for the fitted mean. ``forward(x)`` returns ``(sample, mu,
-    log_var)`` like the two-headed networks.
-    """
-
-    def __init__(self, net: torch.nn.Module, sigma: float) -> None:
-        super().__init__()
-        self.net = net
-        self.register_buffer("log_var", torch.tensor(2 * math.log(sigma)))
-
-    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
-        mu = self.net(x)  # (N, 1)
-        log_var = self.log_var.expand_as(mu)
-        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype,
-                          device=mu.device)
-        return mu + torch.exp(0.5 * log_var) * eps, mu, log_var
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How one row of the table is built and trained.
-
-    ``build(data)`` returns a fresh ``(model, loss_fn)`` for :func:`vi_helpers.fit`;
-    ``finish(model, data)`` turns the trained model into the one that predicts
-    (the identity for most). The row's name is ``LABELS[lang]["row_<key>"]``.
-    """
-
-    build: Callable[[Dataset], tuple[torch.nn.Module, Callable]]
-    epochs: int
-    lr: float
-    finish: Callable[[torch.nn.Module, Dataset], torch.nn.Module] = (
-        lambda model, data: model
-    )
-
-
-def _source(data: Dataset):
-    prior_mean, prior_var = prior_from_targets(data.y_train)
-    loss = functools.partial(negative_elbo, prior_mean=prior_mean, prior_var=prior_var)
-    return VariationalRegressor(), loss
-
-
-def _mle(data: Dataset):
-    return MLERegressor(), half_mse
-
-
-@torch.no_grad()
-def _with_residual_noise(model: torch.nn.Module, data: Dataset) -> ConstantNoise:
-    residual = data.y_train - model(data.x_train)  # (N_train, 1)
-    return ConstantNoise(model, residual.pow(2).mean().sqrt().item())
-
-
-def _nll(beta: float):
-    def build(data: Dataset):
-        return HeteroscedasticRegressor.for_targets(data.y_train), beta_nll_loss(beta)
-
-    return build
-
-
-def _bbb(data: Dataset):
-    model = BayesianRegressor()
-    return model, BayesByBackpropLoss(model, len(data.train_idx))
-
-
-#: Every model of the table, by key, in the order of its rows.
-RECIPES: dict[str, Recipe] = {
-    "source": Recipe(_source, 1000, 1e-3),
-    "mle": Recipe(_mle, 10000, 1e-3, _with_residual_noise),
-    "nll": Recipe(_nll(0.0), 3000, 3e-3),
-    "beta_nll": Recipe(_nll(0.5), 3000, 3e-3),
-    "bbb": Recipe(_bbb, 2000, 1e-2),
-}
-#: The likelihood model the book recommends.
-RECOMMENDED = "beta_nll"
-
-
-def train(
-    key: str,
-    data: Dataset,
-    seed: int = 0,
-    epochs: int | None = None,
-    threads: int | None = TRAIN_THREADS,
-) -> tuple[torch.nn.Module, History]:
-    """Train the model ``key`` of :data:`RECIPES` on ``data``, seeded with ``seed``.
-
-    ``epochs`` overrides the recipe's (for a quick check). ``threads`` sets
-    torch's intra-op threads while training (restored afterwards; None leaves
-    them alone). Returns the model that predicts and the training history.
-    """
-    if key not in RECIPES:
-        raise ValueError(f"key must be one of {sorted(RECIPES)}, got {key!r}")
-    recipe = RECIPES[key]
-    if epochs is None:
-        epochs = recipe.epochs
-    epochs = _validate.positive_int("epochs", epochs)
-    before = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(_validate.positive_int("threads", threads))
-    try:
-        set_seed(seed)
-        model, loss_fn = recipe.build(data)
-        history = fit(model, loss_fn, data, epochs=epochs, lr=recipe.lr,
-                      progress=False)
-    finally:
-        torch.set_num_threads(before)
-    return recipe.finish(model, data), history
-
-
-@torch.no_grad()
-def predictive_normal(
-    model: torch.nn.Module,
-    x: torch.Tensor,
-    num_samples: int = PREDICT_SAMPLES,
-    generator: torch.Generator | None = None,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    r"""Predictive mean and standard deviation at x, each (N, 1).
-
-    For a network returning ``(sample, mu, log_var)``: μ and
-    :math:`e^{\log\sigma^2/2}` (plus the source's 1e-5 floor where the model
-    has one). For a :class:`~vi_helpers.bayes.BayesianRegressor`: the mean over
-    ``num_samples`` weight draws and :math:`\sqrt{\text{epistemic}^2 +
-    \sigma_y^2}`.
-    """
-    x = _validate.column("x", x)
-    if isinstance(model, BayesianRegressor):
-        mean, epistemic, noise = model.predict(x, num_samples, generator)
-        return mean, (epistemic**2 + noise**2).sqrt()
-    out = model(x)
-    if not isinstance(out, tuple):
-        raise ValueError(
-            f"model must return (sample, mu, log_var), got a {type(out).__name__}"
-        )
-    _, mu, log_var = out
-    return mu, torch.exp(0.5 * log_var) + getattr(model, "SIGMA_FLOOR", 0.0)
 
 
 def _rounded(t) -> np.ndarray:
@@ -207,12 +57,11 @@ def _grid_prediction(model: torch.nn.Module, seed: int) -> dict[str, list[float]
     x = torch.linspace(*GRID).view(-1, 1)
     g = torch.Generator().manual_seed(seed)
     out = {}
-    if isinstance(model, BayesianRegressor):
-        mean, epistemic, noise = model.predict(x, PREDICT_SAMPLES, g)
+    if hasattr(model, "predict"):  # random weights: keep the epistemic part too
+        same_draws = torch.Generator().manual_seed(seed)  # as g: the same weights
+        _, epistemic, _ = model.predict(x, PREDICT_SAMPLES, same_draws)
         out["epistemic_std"] = _rounded(epistemic).tolist()
-        std = (epistemic**2 + noise**2).sqrt()
-    else:
-        mean, std = predictive_normal(model, x, generator=g)
+    mean, std = predictive_normal(model, x, generator=g)
     out["mean"] = _rounded(mean).tolist()
     out["std"] = _rounded(std).tolist()
     return out
@@ -256,61 +105,34 @@ def markdown_table(result: dict, names: dict[str, str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def _cpu_name() -> str:
-    """The CPU's model name from /proc/cpuinfo (Linux), else what platform says."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _machine(threads: int) -> dict:
-    return {
-        "platform": platform.platform(),
-        "processor": _cpu_name(),
-        "cpu_count": os.cpu_count(),
-        "torch_threads": threads,
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
-    }
-
-
 def evaluate(
     seeds: int = 5,
     keys: tuple[str, ...] = tuple(RECIPES),
     quick: bool = False,
     log: Callable[[str], None] | None = print,
-    threads: int = TRAIN_THREADS,
 ) -> dict:
     """Train every model on ``seeds`` seeds and score it; returns the result dict.
 
     ``quick=True`` trains a tenth of each recipe's epochs (at least 10).
-    ``log`` receives one line per trained model (None: silent); ``threads``
-    are torch's intra-op threads while training.
+    ``log`` receives one line per trained model (None: silent). Every model
+    trains on :data:`vi_helpers.utils.TRAIN_THREADS` thread(s).
     """
     seeds = _validate.positive_int("seeds", seeds)
-    threads = _validate.positive_int("threads", threads)
     for key in keys:
         if key not in RECIPES:
             raise ValueError(f"keys must be among {sorted(RECIPES)}, got {key!r}")
     result = {
-        "command": "python -m vi_helpers.evaluate" + (" --quick" if quick else "")
+        "command": "python -m tools.evaluate" + (" --quick" if quick else "")
         + f" --seeds {seeds}",
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": _machine(threads),
+        "machine": machine(TRAIN_THREADS),
         "settings": {"n": 10000, "sigma": 1.5, "held_out": 2000,
                      "seeds": list(range(seeds)), "quick": quick,
                      "predictive": "Gaussian with the predictive mean and std",
                      "grid": list(GRID)},
         "models": {
             "oracle": {"name": label("row_oracle"), "epochs": 0, "lr": None},
-            **{k: {"name": label(f"row_{k}"),
+            **{k: {"name": label(RECIPES[k].label),
                    "epochs": max(10, RECIPES[k].epochs // 10) if quick
                    else RECIPES[k].epochs,
                    "lr": RECIPES[k].lr} for k in keys},
@@ -333,8 +155,7 @@ def evaluate(
         predictions = {"oracle": (_rounded(y_true), oracle_std, None)}
         for key in keys:
             epochs = result["models"][key]["epochs"]
-            model, history = train(key, data, seed=seed, epochs=epochs,
-                                   threads=threads)
+            model, history = train(key, data, seed=seed, epochs=epochs)
             g = torch.Generator().manual_seed(seed)
             mean, std = predictive_normal(model, data.x_val, generator=g)
             mean, std = _rounded(mean), _rounded(std)
@@ -355,7 +176,10 @@ def evaluate(
     order = ["oracle", *keys]
     result["summary"] = _summary(result["runs"], order)
     result["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
-    result["table_markdown"] = markdown_table(result)
+    result["table_markdown"] = {
+        lang: markdown_table(result, {k: label(f"row_{k}", lang) for k in order})
+        for lang in LANGUAGES
+    }
     return result
 
 
@@ -398,7 +222,7 @@ def _models(text: str) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m vi_helpers.evaluate",
+        prog="python -m tools.evaluate",
         description="Score every model's predictive band on held-out data over "
         "several seeds; print a Markdown table and write JSON.",
     )
@@ -411,18 +235,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="a tenth of the epochs, to check that everything runs")
     parser.add_argument("--models", type=_models, default=tuple(RECIPES),
                         help=f"comma-separated subset of: {','.join(RECIPES)}")
-    parser.add_argument("--threads", type=_positive, default=TRAIN_THREADS,
-                        help="torch intra-op threads while training (default 1: "
-                        "these networks are too small to gain from a second)")
     args = parser.parse_args(argv)
     seeds = args.seeds or (1 if args.quick else 5)
     out = args.out if args.out is not None else (None if args.quick else OUT_FILE)
     if out is not None and not out.parent.is_dir():
         parser.error(f"--out: folder {out.parent} does not exist")
-    result = evaluate(seeds=seeds, keys=args.models, quick=args.quick,
-                      threads=args.threads)
+    result = evaluate(seeds=seeds, keys=args.models, quick=args.quick)
     print()
-    print(result["table_markdown"])
+    print(result["table_markdown"]["en"])
     if out is not None:
         out.write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":"))
                        + "\n", encoding="utf-8")

@@ -1,6 +1,6 @@
-"""Workshop schedules from measured run times: ``python -m vi_helpers.schedule``.
+"""Workshop schedules from measured run times: ``python -m tools.schedule``.
 
-Reads ``book/data/notebook-times.json`` (written by ``python -m vi_helpers.execute``:
+Reads ``book/data/notebook-times.json`` (written by ``python -m tools.execute``:
 seconds per notebook, the date and the machine) and the exercise counts of the
 chapters, and writes ``book/<lang>/_schedule.md``: a 90-minute and a 3-hour plan as
 Markdown tables between ``<!-- 90 -->``/``<!-- /90 -->`` and
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .i18n import LANGUAGES, check_language
+from vi_helpers.i18n import LANGUAGES, check_language
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMES = ROOT / "book" / "data" / "notebook-times.json"
@@ -72,7 +72,7 @@ TEXT = {
         ),
         "note": (
             "Run times: each chapter run from a fresh kernel by "
-            "`python -m vi_helpers.execute` on {date}, on {cpu} ({cores} cores, "
+            "`python -m tools.execute` on {date}, on {cpu} ({cores} cores, "
             "torch {torch})."
         ),
     },
@@ -90,7 +90,7 @@ TEXT = {
             "하나에 {per}분을 잡았습니다."
         ),
         "note": (
-            "실행 시간: 각 장을 새 커널에서 `python -m vi_helpers.execute`로 실행해 "
+            "실행 시간: 각 장을 새 커널에서 `python -m tools.execute`로 실행해 "
             "{date}에 {cpu}({cores}코어, torch {torch})에서 잰 값입니다."
         ),
     },
@@ -98,7 +98,7 @@ TEXT = {
 
 
 def load_times(path: Path | str = TIMES) -> dict:
-    """The run times ``vi_helpers.execute`` writes, checked for the date and machine."""
+    """The run times ``tools.execute`` writes, checked for the date and machine."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     for key in ("measured_on", "machine"):
         if key not in data:
@@ -155,7 +155,7 @@ def plan_rows(
         path = _chapter(notebooks, lang, number)
         key = f"{lang}/{path.name}"
         if key not in times:
-            raise ValueError(f"no run time for {key}: run python -m vi_helpers.execute")
+            raise ValueError(f"no run time for {key}: run python -m tools.execute")
         seconds = float(times[key])
         total = _count_exercises(path)
         done = min(total, plan.exercises)
@@ -191,7 +191,7 @@ def render(
     times = load_times(times_path)
     machine = times["machine"]
     parts = [
-        "<!-- Written by `python -m vi_helpers.schedule` from "
+        "<!-- Written by `python -m tools.schedule` from "
         "book/data/notebook-times.json; do not edit. -->",
         "",
     ]
@@ -228,7 +228,7 @@ def write(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m vi_helpers.schedule", description=__doc__.splitlines()[0]
+        prog="python -m tools.schedule", description=__doc__.splitlines()[0]
     )
     parser.parse_args(argv)
     for path in write():
