@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make book       build the static site into _build/html (uses committed outputs)"
 	@echo "make test       every test: lint, unit tests, nbval on all notebooks, site checks"
+	@echo "make unit       the fast tier: every test not marked slow (no notebooks, no browser)"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place (after changing vi_helpers), then the workshop schedule"
 	@echo "make bench      measure speeds; writes benchmarks/results and the Performance page"
@@ -35,10 +36,15 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
 lint: $(STAMP)
-	$(PY) -m ruff check vi_helpers tests benchmarks
+	$(PY) -m ruff check vi_helpers tools tests benchmarks book/_ext
+	@if command -v node >/dev/null 2>&1; then \
+	  for f in tools/*.js book/_ext/static/*.js book/_ext/static/playground/*.js tests/js/*.js; do \
+	    node --check $$f || exit 1; done; \
+	else echo "lint: node not found, JavaScript not checked"; fi
 
+# the fast tier: every test but the slow ones (long trainings, notebooks, browsers)
 unit: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests -m "not slow" -p no:nbval -o addopts=-ra
 
 nbval: $(STAMP)
 	$(PY) -m pytest notebooks

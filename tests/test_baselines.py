@@ -19,6 +19,15 @@ from vi_helpers import baselines as B
 from vi_helpers import conformal as C
 from vi_helpers import metrics as M
 from vi_helpers.data import hetero_noise_std, make_hetero_dataset, true_function
+from vi_helpers.utils import torch_threads
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """These networks are too small for a second thread; on a busy machine two
+    threads that wait for each other are many times slower."""
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -305,31 +314,57 @@ def test_laplace_matches_laplace_torch(small):
     """Only where laplace-torch is importable (it is not pinned: on a CPU-only
     torch its torchvision dependency does not import)."""
     laplace = pytest.importorskip("laplace")
-    model = _trained_mle(small, epochs=100)
-    la = B.LastLayerLaplace(model, small.x_train, small.y_train)
-    net = copy.deepcopy(model.net).double()
+    model = copy.deepcopy(_trained_mle(small, epochs=100)).double()  # both in float64
+    x_train, y_train = small.x_train.double(), small.y_train.double()
+    la = B.LastLayerLaplace(model, x_train, y_train)
+    net = copy.deepcopy(model.net)
     with torch.no_grad():  # the posterior mean as the MAP, so evidences agree exactly
         net[-1].weight.copy_(la.weight_mean[:-1].T)
         net[-1].bias.copy_(la.weight_mean[-1])
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(small.x_train.double(), small.y_train.double()),
-        batch_size=len(small.train_idx))
+        torch.utils.data.TensorDataset(x_train, y_train), batch_size=len(x_train))
     ref = laplace.Laplace(net, "regression", subset_of_weights="last_layer",
                           hessian_structure="full",
                           sigma_noise=math.exp(0.5 * model.log_var.item()),
                           prior_precision=la.prior_precision)
     ref.fit(loader)
-    np.testing.assert_allclose(ref.posterior_covariance.numpy(), la.weight_cov.numpy(),
-                               rtol=1e-6, atol=1e-10)
-    phi = la.features(small.x_train)
+    # laplace-torch accumulates its Hessian ΦᵀΦ to about 2e-8 relative error, and
+    # inverting it multiplies that by Σ's condition number (~1e4 here): compare the
+    # precisions tightly, the covariances and variances to 1e-4
     s2 = math.exp(model.log_var.item())
-    ours = B.log_evidence(phi, small.y_train.double(), s2, la.prior_precision)
-    assert ref.log_marginal_likelihood().item() == pytest.approx(ours, rel=1e-8)
-    x = torch.linspace(-4.5, 4.5, 30).view(-1, 1)
-    f_mu, f_var = ref(x.double(), pred_type="glm")
-    _, epistemic, _ = la.predict(x)
-    np.testing.assert_allclose(f_var.view(-1, 1).numpy(), epistemic.double().numpy() ** 2,
-                               rtol=1e-4, atol=1e-6)
+    with torch.no_grad():
+        phi = la.features(x_train)
+    precision = phi.T @ phi / s2 + la.prior_precision * torch.eye(phi.shape[1], dtype=phi.dtype)
+    scale = precision.abs().max().item()
+    np.testing.assert_allclose(ref.posterior_precision.detach().numpy(), precision.numpy(),
+                               rtol=0, atol=1e-7 * scale)
+    np.testing.assert_allclose(ref.posterior_covariance.detach().numpy(), la.weight_cov.numpy(),
+                               rtol=0, atol=1e-4 * la.weight_cov.abs().max().item())
+    ours = B.log_evidence(phi, y_train, s2, la.prior_precision)
+    assert ref.log_marginal_likelihood().item() == pytest.approx(ours, rel=1e-7)
+    x = torch.linspace(-4.5, 4.5, 30, dtype=torch.float64).view(-1, 1)
+    f_mu, f_var = ref(x, pred_type="glm")
+    mean, epistemic, _ = la.predict(x)
+    np.testing.assert_allclose(f_mu.view(-1, 1).detach().numpy(), mean.numpy(), rtol=1e-10,
+                               atol=1e-10)
+    np.testing.assert_allclose(f_var.view(-1, 1).detach().numpy(), epistemic.numpy() ** 2,
+                               rtol=1e-4)
+
+
+def test_bayesian_linear_regression_refuses_shapes_that_would_broadcast():
+    phi, y = torch.ones(5, 2, dtype=torch.float64), torch.ones(5, 1, dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"y must have shape \(N, 1\), got \(5,\)"):
+        B.bayesian_linear_regression(phi, y.view(-1), 1.0, 1.0)
+    with pytest.raises(ValueError, match=r"shapes differ: y=\(5, 1\), noise_var=\(5,\)"):
+        B.bayesian_linear_regression(phi, y, torch.ones(5), 1.0)
+    with pytest.raises(ValueError, match=r"phi must have shape \(N, D\), got \(5,\)"):
+        B.bayesian_linear_regression(phi[:, 0], y, 1.0, 1.0)
+    with pytest.raises(ValueError, match="lengths differ: phi=4, y=5"):
+        B.bayesian_linear_regression(phi[:4], y, 1.0, 1.0)
+    with pytest.raises(ValueError, match="noise_var must be > 0, got 0"):
+        B.log_evidence(phi, y, 0, 1.0)
+    with pytest.raises(ValueError, match="prior_precision must be finite and >= 0, got -1"):
+        B.log_evidence(phi, y, 1.0, -1)
 
 
 def test_laplace_refuses_models_without_a_sequential_mean_network(small):
@@ -383,16 +418,16 @@ def test_conformal_covers_at_least_the_level_over_many_random_splits(adaptive):
     rng = np.random.default_rng(0)
     trials, n, m, level = 2000, 50, 40, 0.9
     x, y, mu, sigma = _exchangeable(rng, trials, n, m)
+    y, mu, sigma = (torch.tensor(a).unsqueeze(-1) for a in (y, mu, sigma))  # (T, n+m, 1)
+    cal, test = slice(0, n), slice(n, n + m)
     covered = np.empty(trials)
     for t in range(trials):
-        col = lambda a, s: torch.tensor(a[t, s]).view(-1, 1)  # noqa: E731
-        cal, test = slice(0, n), slice(n, n + m)
         if adaptive:
-            lower, upper = C.adaptive_conformal(col(y, cal), col(mu, cal), col(sigma, cal),
-                                                col(mu, test), col(sigma, test), level)
+            lower, upper = C.adaptive_conformal(y[t, cal], mu[t, cal], sigma[t, cal],
+                                                mu[t, test], sigma[t, test], level)
         else:
-            lower, upper = C.split_conformal(col(y, cal), col(mu, cal), col(mu, test), level)
-        covered[t] = M.interval_coverage(col(y, test), lower, upper)
+            lower, upper = C.split_conformal(y[t, cal], mu[t, cal], mu[t, test], level)
+        covered[t] = M.interval_coverage(y[t, test], lower, upper)
     # continuous scores: the expected coverage is exactly k / (n + 1) = 46/51 = 0.902.
     # Each trial's coverage has sd about 0.06 (a Beta(46, 6) level plus the test
     # points' binomial noise), so the mean over 2000 trials has sd about 0.0014.

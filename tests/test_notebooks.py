@@ -410,7 +410,7 @@ def _tiny_notebook(path: Path, code: str) -> None:
 
 
 def test_execute_runs_in_place_keeps_tags_strips_paths_and_records_times(tmp_path):
-    from vi_helpers import execute
+    from tools import execute
 
     nb_path = tmp_path / "notebooks" / "en" / "01-t.ipynb"
     _tiny_notebook(
@@ -437,7 +437,7 @@ def test_execute_runs_in_place_keeps_tags_strips_paths_and_records_times(tmp_pat
 
 def test_execute_rewrites_the_schedules_only_from_the_books_times(tmp_path,
                                                                    monkeypatch):
-    from vi_helpers import execute, schedule
+    from tools import execute, schedule
 
     written = []
     monkeypatch.setattr(schedule, "write", lambda: written.append(1) or [])
@@ -460,7 +460,7 @@ def test_execute_rewrites_the_schedules_only_from_the_books_times(tmp_path,
     ],
 )
 def test_execute_fails_clearly_and_leaves_the_notebook(tmp_path, capsys, code, message):
-    from vi_helpers import execute
+    from tools import execute
 
     nb_path = tmp_path / "en" / "01-t.ipynb"
     _tiny_notebook(nb_path, code)

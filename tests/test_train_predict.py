@@ -29,8 +29,9 @@ def test_fit_history_matches_the_sources_loop_for_the_mle(small_data):
     hist = vh.fit(ours, vh.half_mse, small_data, epochs=40, log_every=10, progress=False)
     log = []
     d = small_data
-    src.train(ref, src.MSE, 40, torch.optim.Adam(ref.parameters()), d.x_train,
-              d.y_train, d.x_val, d.y_val, print_=10, type=1, log=log)
+    with vh.utils.torch_threads():  # fit's thread count: the same arithmetic
+        src.train(ref, src.MSE, 40, torch.optim.Adam(ref.parameters()), d.x_train,
+                  d.y_train, d.x_val, d.y_val, print_=10, type=1, log=log)
     # the source prints the mean loss divided by N once more; undo that to compare
     n_tr, n_val = len(d.x_train), len(d.x_val)
     for (e, tr, va), e2, tr2, va2 in zip(log, hist.epochs, hist.train_loss, hist.val_loss):

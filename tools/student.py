@@ -33,6 +33,10 @@ PLACEHOLDERS = {
 #: Tags that only make sense on a solution, dropped from its placeholder.
 SOLUTION_TAGS = {"solution", "hide-input", "hide-output", "hide-cell"}
 
+#: Cell metadata that hides a solution (collapsed in JupyterLab, the site's toggle
+#: text): a placeholder is there to be seen and typed into.
+SOLUTION_METADATA = {"jupyter", "mystnb"}
+
 #: Cell metadata that records a run (timings, scroll state): not for a handout.
 RUN_METADATA = {"execution", "collapsed", "scrolled", "ExecuteTime"}
 
@@ -107,6 +111,8 @@ def student_notebook(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookN
             cell.metadata.pop(key, None)
         if "solution" in cell_tags:
             cell.source = placeholders[cell.cell_type]
+            for key in SOLUTION_METADATA:
+                cell.metadata.pop(key, None)
             kept = [t for t in cell_tags if t not in SOLUTION_TAGS]
             if kept:
                 cell.metadata["tags"] = kept

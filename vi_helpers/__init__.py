@@ -14,6 +14,7 @@ from .i18n import label, use_language
 from .losses import gaussian_log_likelihood, half_mse, negative_elbo, prior_from_targets
 from .models import ConstantNoise, MLERegressor, VariationalRegressor
 from .plotting import (
+    listing,
     plot_band,
     plot_calibration,
     plot_data,
@@ -57,6 +58,7 @@ __all__ = [
     "get_device",
     "half_mse",
     "label",
+    "listing",
     "make_dataset",
     "negative_elbo",
     "plot_band",

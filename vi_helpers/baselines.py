@@ -75,14 +75,16 @@ def _dropout_head(p: float) -> nn.Sequential:
 
 
 @contextlib.contextmanager
-def _torch_seeded(generator: torch.Generator | None) -> Iterator[None]:
+def _torch_seeded(
+    generator: torch.Generator | None, device: torch.device
+) -> Iterator[None]:
     """Draw from torch's global stream, reseeded from ``generator`` if one is given
     (and restored afterwards); nn.Dropout cannot take a generator itself."""
     if generator is None:
         yield
         return
     seed = int(torch.randint(2**62, (1,), generator=generator))
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
         yield
 
@@ -118,7 +120,7 @@ class DropoutRegressor(HeteroscedasticRegressor):
         masks, each (N, 1), by :func:`mixture_moments`."""
         x = _validate.column("x", x)
         num_samples = _num_samples(num_samples)
-        with _torch_seeded(generator):
+        with _torch_seeded(generator, x.device):
             passes = [self(x) for _ in range(num_samples)]  # (sample, mu, log_var)
         mu = torch.stack([mu for _, mu, _ in passes])  # (S, N, 1)
         var = torch.stack([log_var.exp() for _, _, log_var in passes])
@@ -224,6 +226,15 @@ def bayesian_linear_regression(
     ``phi`` (N, D), ``y`` (N, 1), ``noise_var`` (N, 1) or a number,
     ``prior_precision`` α > 0. Returns ``(m, Σ)``, (D, 1) and (D, D).
     """
+    _validate.column("y", y)
+    if phi.dim() != 2:
+        raise ValueError(f"phi must have shape (N, D), got {tuple(phi.shape)}")
+    _validate.same_length(("phi", "y"), phi, y)
+    if isinstance(noise_var, torch.Tensor):
+        _validate.same_shape(("y", "noise_var"), y, noise_var)
+    else:
+        noise_var = _validate.positive_float("noise_var", noise_var)
+    prior_precision = _validate.positive_float("prior_precision", prior_precision)
     precision = phi.T @ (phi / noise_var) + prior_precision * torch.eye(
         phi.shape[1], dtype=phi.dtype, device=phi.device)  # (D, D)
     cov = torch.linalg.inv(precision)

@@ -94,12 +94,8 @@ class BayesLinear(nn.Module):
     def bias_std(self) -> torch.Tensor:
         return F.softplus(self.bias_rho)
 
-    def forward(
-        self,
-        x: torch.Tensor,
-        generator: torch.Generator | None = None,
-        shared_weights: bool = False,
-    ) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None,
+                shared_weights: bool = False) -> torch.Tensor:
         if shared_weights:
             weight = _draw(self.weight_mu, self.weight_std, generator)  # (out, in)
             bias = _draw(self.bias_mu, self.bias_std, generator)  # (out,)

@@ -21,7 +21,7 @@ def load_book_data(name: str) -> dict:
     """The stored result ``book/data/<name>.json`` (e.g. ``"evaluation"``)."""
     path = BOOK_DATA / f"{name}.json"
     if not path.is_file():
-        raise FileNotFoundError(f"no {path}: README.md names the command that writes it")
+        raise FileNotFoundError(f"no {path}: README.md names the command for it")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -51,25 +51,12 @@ class Dataset:
     sigma: float
     seed: int
 
-    @property
-    def x_train(self) -> torch.Tensor:
-        return self.x[self.train_idx]
-
-    @property
-    def y_train(self) -> torch.Tensor:
-        return self.y[self.train_idx]
-
-    @property
-    def x_val(self) -> torch.Tensor:
-        return self.x[self.val_idx]
-
-    @property
-    def y_val(self) -> torch.Tensor:
-        return self.y[self.val_idx]
-
-    @property
-    def y_true_val(self) -> torch.Tensor:
-        return self.y_true[self.val_idx]
+    # the split: (n_train, 1) and (n_val, 1) rows of the grid
+    x_train = property(lambda self: self.x[self.train_idx])
+    y_train = property(lambda self: self.y[self.train_idx])
+    x_val = property(lambda self: self.x[self.val_idx])
+    y_val = property(lambda self: self.y[self.val_idx])
+    y_true_val = property(lambda self: self.y_true[self.val_idx])
 
     def to(self, device) -> Dataset:
         """A copy with every tensor on ``device``."""

@@ -34,7 +34,7 @@ from .metrics import interval_coverage, mean_width
 from .predict import Z90, central_band, predictive_normal
 from .recipes import RECIPES
 from .train import fit
-from .utils import set_seed, torch_threads
+from .utils import set_seed
 
 SIGMA_RANGE = (0.1, 3.0)
 EPOCHS_RANGE = (100, 5000)
@@ -190,7 +190,7 @@ def explore_stops(
 
     # every stop must be a logged epoch; the last one always is
     log_every = math.gcd(PROGRESS_EVERY, *(e for e in stops if e != total))
-    with _TRAINING, torch.random.fork_rng(devices=[]), torch_threads():
+    with _TRAINING, torch.random.fork_rng(devices=[]):
         set_seed(seed)
         net, loss_fn = recipe.build(data)
         fit(net, loss_fn, data, epochs=total, lr=recipe.explorer_lr or recipe.lr,

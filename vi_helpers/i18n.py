@@ -25,8 +25,6 @@ LABELS: dict[str, dict[str, str]] = {
         "train": "train",
         "val": "validation",
         # the explorer (vi_helpers.explorer, widgets, static_explorer)
-        "model_mle": "MLE fit ± 1.645·σ̂",
-        "model_source_vi": "the source's variational model",
         "explorer_title": "{model}: σ = {sigma:g}, {epochs:,} epochs",
         "coverage_line": "held-out points in the band: {coverage:.2f} (target 0.90)",
         "width_line": "mean band width: {width:.1f} (calibrated: {calibrated:.1f})",
@@ -79,8 +77,6 @@ LABELS: dict[str, dict[str, str]] = {
         "train": "학습",
         "val": "검증",
         # 탐색기 (vi_helpers.explorer, widgets, static_explorer)
-        "model_mle": "MLE 적합 ± 1.645·σ̂",
-        "model_source_vi": "원문의 변분 모델",
         "explorer_title": "{model}: σ = {sigma:g}, {epochs:,} 에폭",
         "coverage_line": "5–95 % 구간의 검증 데이터 포함률: {coverage:.2f} (목표 0.90)",
         "width_line": "평균 구간 폭: {width:.1f} (보정된 폭: {calibrated:.1f})",

@@ -3,12 +3,15 @@ figures, in English or Korean."""
 
 from __future__ import annotations
 
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
 from .data import Dataset, true_function
 from .i18n import check_language, label
+from .predict import Z90
 
 FIGSIZE = (10, 4.5)  # the source uses (16, 6); narrower reads better on a book page
 
@@ -139,13 +142,13 @@ def plot_theory_vs_network(x, f, network, theory, sigma: float, lang: str = "en"
 
 
 def plot_predictive(x, mean, std, data: Dataset, title: str, lang: str = "en",
-                    ax=None, epistemic_std=None, z: float = 1.6448536269514722):
+                    ax=None, epistemic_std=None, z: float = Z90):
     r"""A predictive band :math:`\text{mean} \pm z\,\text{std}` over the data.
 
     ``x``, ``mean`` and ``std`` are arrays of one length (the band may reach
     beyond the data, which is shaded). With ``epistemic_std`` the part of the
     band that comes from uncertainty about the weights is drawn inside it.
-    ``z = 1.645`` gives the 90 % (5–95 %) band.
+    The default ``z = Z90`` (1.645) gives the 90 % (5–95 %) band.
     """
     check_language(lang)
     ax = _axes(ax)
@@ -176,3 +179,28 @@ def plot_predictive(x, mean, std, data: Dataset, title: str, lang: str = "en",
            ylim=(y_lo - pad, y_hi + pad))
     ax.legend(loc="upper right", markerscale=8, fontsize="small")
     return ax
+
+
+class Listing:
+    """The source of functions or classes, shown as highlighted code in a notebook.
+
+    Jupyter shows it as a fenced Python block (Markdown); its plain-text form is
+    the source itself, so a test that compares outputs catches any drift between
+    what a chapter printed and the package.
+    """
+
+    def __init__(self, *objects) -> None:
+        if not objects:
+            raise ValueError("objects must name at least one function or class")
+        self.source = "\n\n".join(inspect.getsource(o).rstrip() for o in objects)
+
+    def __repr__(self) -> str:
+        return self.source
+
+    def _repr_markdown_(self) -> str:
+        return f"````python\n{self.source}\n````"
+
+
+def listing(*objects) -> Listing:
+    """Show the source of ``objects`` (functions, classes, methods) in a notebook."""
+    return Listing(*objects)

@@ -19,7 +19,7 @@ from .heteroscedastic import HeteroscedasticRegressor, beta_nll_loss
 from .losses import half_mse, negative_elbo, prior_from_targets
 from .models import ConstantNoise, MLERegressor, VariationalRegressor
 from .train import History, Report, fit
-from .utils import set_seed, torch_threads
+from .utils import set_seed
 
 
 def _as_trained(model: torch.nn.Module, data: Dataset) -> torch.nn.Module:
@@ -106,16 +106,15 @@ def train(
 ) -> tuple[torch.nn.Module, History]:
     """Train the model ``key`` of :data:`RECIPES` on ``data``, seeded with ``seed``.
 
-    ``epochs`` and ``lr`` override the recipe's. Trains on one thread
-    (:data:`vi_helpers.utils.TRAIN_THREADS`) without a progress bar; ``callback``
-    goes to :func:`vi_helpers.fit`. Returns the model that predicts and the history.
+    ``epochs`` and ``lr`` override the recipe's. Trains without a progress bar;
+    ``callback`` goes to :func:`vi_helpers.fit`. Returns the model that predicts
+    and the history.
     """
     recipe = check_key(key)
     epochs = recipe.epochs if epochs is None else epochs
     lr = recipe.lr if lr is None else lr
-    with torch_threads():
-        set_seed(seed)
-        model, loss_fn = recipe.build(data)
-        history = fit(model, loss_fn, data, epochs=epochs, lr=lr, log_every=log_every,
-                      progress=False, callback=callback)
+    set_seed(seed)
+    model, loss_fn = recipe.build(data)
+    history = fit(model, loss_fn, data, epochs=epochs, lr=lr, log_every=log_every,
+                  progress=False, callback=callback)
     return recipe.finish(model, data), history

@@ -11,6 +11,7 @@ import torch
 
 from . import _validate
 from .data import Dataset
+from .utils import torch_threads
 
 #: What ``fit`` calls at each logged epoch: ``report(epoch, train_loss, val_loss)``.
 Report = Callable[[int, float, float], None]
@@ -58,7 +59,8 @@ def fit(
 ) -> History:
     """Train ``model`` on ``data`` with full-batch Adam, as the source does.
 
-    One step per epoch on the whole training set. Every ``log_every`` epochs
+    One step per epoch on the whole training set, on
+    :data:`~vi_helpers.utils.TRAIN_THREADS` CPU thread(s). Every ``log_every`` epochs
     (default ``epochs // 10``) the training loss of that step and the validation
     loss are reported to the history, to ``callback(epoch, train, val)`` and to
     a progress bar (``progress=False``: none). A NaN or infinite loss raises
@@ -72,20 +74,21 @@ def fit(
     if progress:
         reports.append(ProgressBar(epochs, type(model).__name__))
     start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        model.train()
-        loss = model_loss(model, loss_fn, x_train, y_train)
-        train_loss = finite_or_raise(loss.item(), epoch)
-        logged = epoch % log_every == 0 or epoch == epochs
-        if logged:  # before the step, as the source: the weights that gave `loss`
-            val_loss = finite_or_raise(
-                validation_loss(model, loss_fn, x_val, y_val), epoch)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if logged:
-            for report in reports:
-                report(epoch, train_loss, val_loss)
+    with torch_threads():  # networks this small train fastest on one CPU thread
+        for epoch in range(1, epochs + 1):
+            model.train()
+            loss = model_loss(model, loss_fn, x_train, y_train)
+            train_loss = finite_or_raise(loss.item(), epoch)
+            logged = epoch % log_every == 0 or epoch == epochs
+            if logged:  # before the step, as the source: the weights that gave `loss`
+                val_loss = finite_or_raise(
+                    validation_loss(model, loss_fn, x_val, y_val), epoch)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if logged:
+                for report in reports:
+                    report(epoch, train_loss, val_loss)
     history.seconds = time.perf_counter() - start
     model.eval()
     return history

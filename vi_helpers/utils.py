@@ -11,10 +11,9 @@ import torch
 
 from . import _validate
 
-#: Intra-op threads while the book's networks train. They are so small that a
-#: second thread gains little on an idle machine, and on a busy one (Jupyter, a
-#: browser, another notebook) two threads that wait for each other are many times
-#: slower (``make bench`` measures both).
+#: Intra-op threads while the book's networks train (:func:`vi_helpers.fit`). They
+#: are so small that a second thread costs more in waiting than it gains, several
+#: times so on a busy machine (``make bench`` measures both; Performance page).
 TRAIN_THREADS = 1
 
 
