@@ -1,5 +1,6 @@
 # The two commands of the README: `make book` and `make test`.
-# Everything runs in .venv, created on first use from requirements.txt.
+# Everything runs in .venv, created on first use from requirements-dev.txt (which
+# includes requirements.txt, what running the notebooks needs).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -19,10 +20,10 @@ help:
 	@echo "make student    student notebooks without solutions, into student/"
 	@echo "make doctor     pre-flight check for a workshop laptop"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -57,7 +58,7 @@ notebooks: $(STAMP)
 	$(PY) -m tools.schedule
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks
+	$(PY) -m tools.lab notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -35,12 +35,12 @@ FONT = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11,
 T = {
     "en": {
         "measured": "Measured on {date} (UTC) by `{command}` on **{cpu}** "
-                    "({cores} cores, torch uses {threads} threads), "
+                    "({cores} cores, torch on {threads} thread(s)), "
                     "torch {torch}, Python {python}, device **{device}**{gpu}; "
                     "commit `{commit}`.",
         "load": "Load average (1 min) {start} at the start and {end} at the end "
                 "of the run, on {cores} cores.",
-        "merged": "Measured again later: {sections}, on {date} (UTC) by "
+        "merged": "Measured separately: {sections}, on {date} (UTC) by "
                   "`{command}` (commit `{commit}`, torch {threads} threads, load "
                   "average {start} at the start and {end} at the end).",
         "busy": "The machine was busy while this ran (load average above its "
@@ -53,7 +53,8 @@ T = {
         "spread": "Each time is the median of {repeats} runs, with the fastest and "
                   "slowest in brackets; each speed-up is the median of the ratios "
                   "of runs done side by side.",
-        "section_names": {"training": "training", "threads": "threads",
+        "section_names": {"training": "training",
+                          "threads": "one thread or several",
                           "band": "the predictive band", "good_fit": "time to a fit",
                           "whole_book": "the whole book"},
         "model": "model", "mle": "MLE", "variational": "variational",
@@ -86,13 +87,19 @@ T = {
                         "every thread of the process.",
         "threads_same": "Both thread counts trained the same model (the same final "
                         "validation loss in every pair).",
-        "threads_differ": "The final losses of a pair differ in the last bits: with "
-                          "two threads some sums are added in another order.",
+        "threads_differ": "The two trainings of a pair end at slightly different "
+                          "losses{diff}: with several threads some sums are added "
+                          "in another order, and training carries the difference "
+                          "on.",
+        "diff": " (largest relative difference {rel})",
         "threads_busy": "The machine was busy while this ran: a load average of "
                         "{load} on {cores} cores means that other programs were "
                         "waiting for a core as well. That is when a second thread "
-                        "costs most, because every step waits for the slower of "
-                        "the two. On an idle machine the gap is smaller.",
+                        "can cost the most: every operation waits until both "
+                        "threads have done their share, and a waiting thread keeps "
+                        "its core busy (compare the CPU times). How large the gap "
+                        "is on an idle machine, only a run on an idle machine can "
+                        "say.",
         "threads_idle": "The machine was quiet while this ran (load average at "
                         "most {load} on {cores} cores).",
         "threads_package": "The package trains the book's models (`vh.train`, the "
@@ -178,7 +185,7 @@ T = {
                      "vectorised_blocks": "vectorised, blocks",
                      "closed_form": "closed form"},
         "fig_train": "{model}: {loop}",
-        "fig_threads": "{n:,} points, {k} thread(s)",
+        "fig_threads": ["{n:,} points, 1 thread", "{n:,} points, {k} threads"],
         "fig_variational_small": "variational, {n:,} pts",
         "not_measured_fig": "not measured in this run",
     },
@@ -188,7 +195,7 @@ T = {
                     "torch {torch}, Python {python}, 장치 **{device}**{gpu}; "
                     "커밋 `{commit}`.",
         "load": "부하 평균(1분): 시작 {start}, 끝 {end} (코어 {cores}개).",
-        "merged": "나중에 다시 잰 부분: {sections}. 측정 {date} (UTC), "
+        "merged": "따로 잰 부분: {sections}. 측정 {date} (UTC), "
                   "`{command}` (커밋 `{commit}`, torch 스레드 {threads}개, 부하 "
                   "평균 시작 {start}, 끝 {end}).",
         "busy": "측정하는 동안 기계가 바빴습니다(부하 평균이 코어 수보다 큼). "
@@ -201,7 +208,7 @@ T = {
         "spread": "각 시간은 {repeats}번 실행의 중앙값이고, 괄호 안은 가장 빠른 "
                   "값과 가장 느린 값입니다. 속도 향상 배수는 나란히 돌린 실행 "
                   "쌍마다 구한 비의 중앙값입니다.",
-        "section_names": {"training": "학습", "threads": "스레드",
+        "section_names": {"training": "학습", "threads": "스레드 하나, 아니면 여럿",
                           "band": "예측 구간", "good_fit": "좋은 적합까지의 시간",
                           "whole_book": "책 전체"},
         "model": "모델", "mle": "MLE", "variational": "변분",
@@ -234,14 +241,18 @@ T = {
                         "더한 것입니다.",
         "threads_same": "두 스레드 수는 같은 모델을 학습시켰습니다(모든 쌍에서 "
                         "최종 검증 손실이 같음).",
-        "threads_differ": "한 쌍의 최종 손실은 마지막 몇 비트가 다릅니다. 스레드가 "
-                          "둘이면 일부 합을 다른 순서로 더하기 때문입니다.",
+        "threads_differ": "한 쌍의 두 학습은 조금 다른 손실에서 끝납니다{diff}. "
+                          "스레드가 여럿이면 일부 합을 다른 순서로 더하고, 학습이 "
+                          "그 차이를 이어 가기 때문입니다.",
+        "diff": " (최대 상대 차이 {rel})",
         "threads_busy": "측정하는 동안 기계가 바빴습니다. 코어 {cores}개에 부하 "
                         "평균 {load}이면 다른 프로그램도 코어를 기다리고 있었다는 "
-                        "뜻입니다. 둘째 스레드가 가장 손해를 보는 때가 바로 "
-                        "이때입니다. 매 단계가 두 스레드 가운데 느린 쪽을 "
-                        "기다리기 때문입니다. 한가한 기계에서는 차이가 더 "
-                        "작습니다.",
+                        "뜻입니다. 둘째 스레드가 가장 큰 손해를 볼 수 있는 때가 "
+                        "바로 이때입니다. 연산마다 두 스레드가 제 몫을 다 끝낼 "
+                        "때까지 기다리고, 기다리는 스레드도 코어를 붙잡고 있기 "
+                        "때문입니다(CPU 시간을 비교해 보세요). 한가한 기계에서 "
+                        "차이가 얼마인지는 한가한 기계에서 재 보아야 알 수 "
+                        "있습니다.",
         "threads_idle": "측정하는 동안 기계는 한가했습니다(코어 {cores}개에 부하 "
                         "평균 최대 {load}).",
         "threads_package": "패키지는 이 책의 모델을(`vh.train`, 탐색기, 평가 표) "
@@ -323,7 +334,7 @@ T = {
                      "vectorised_blocks": "벡터화, 묶음별",
                      "closed_form": "닫힌 형태"},
         "fig_train": "{model}: {loop}",
-        "fig_threads": "점 {n:,}개, 스레드 {k}개",
+        "fig_threads": ["점 {n:,}개, 스레드 1개", "점 {n:,}개, 스레드 {k}개"],
         "fig_variational_small": "변분, 점 {n:,}개",
         "not_measured_fig": "이번 실행에서는 재지 않음",
     },
@@ -447,9 +458,11 @@ def threads_md(res: dict, t: dict) -> str:
     if th.get("skipped"):
         return t["threads_skipped"].format(why=th["skipped"])
     k = th["threads"][1]
-    rows, loads, epochs, same = [], [], None, True
+    rows, loads, epochs, same, diffs = [], [], None, True, []
     for name, c in th["cases"].items():
         epochs, same = c["epochs"], same and c["same_model"]
+        if "max_rel_val_diff" in c:
+            diffs.append(c["max_rel_val_diff"])
         ls, le = c["load_average_start"], c["load_average_end"]
         loads += [v[0] for v in (ls, le) if v]
         load = f"{ls[0]} → {le[0]}" if ls and le else t["none"]
@@ -462,7 +475,8 @@ def threads_md(res: dict, t: dict) -> str:
                  t["thread_ratio"].format(k=k), t["cpu_time"].format(k=k),
                  t["load_col"]], rows)
     out += "\n\n" + t["threads_note"].format(epochs=epochs or 0)
-    out += " " + (t["threads_same"] if same else t["threads_differ"])
+    diff = t["diff"].format(rel=fmt_small(max(diffs))) if diffs else ""
+    out += " " + (t["threads_same"] if same else t["threads_differ"].format(diff=diff))
     cores = th.get("usable_cores") or k
     if loads:
         busy = max(loads) > cores
@@ -670,9 +684,9 @@ def _bars(res: dict, name: str, t: dict) -> tuple[list, list, list, bool]:
     if name == "threads":
         th = res.get("threads", {})
         for c in th.get("cases", {}).values():
-            for k, key, color in ((1, "one_s", "tab:blue"),
-                                  (c["threads"][1], "default_s", "tab:gray")):
-                labels.append(t["fig_threads"].format(n=c["n"], k=k))
+            for i, key, color in ((0, "one_s", "tab:blue"),
+                                  (1, "default_s", "tab:gray")):
+                labels.append(t["fig_threads"][i].format(n=c["n"], k=c["threads"][1]))
                 sums.append(c[key])
                 colors.append(color)
         return labels, sums, colors, False
@@ -734,10 +748,16 @@ def figure(res: dict, name: str, lang: str, path: Path) -> None:
                             (s["max"] if s else (1e-3 if log else 0), p),
                             textcoords="offset points", xytext=(4, 0),
                             va="center", fontsize=FONT["font.size"])
-            ax.margins(x=0.22 if not log else 0.05)
-            if log:  # room on the right for the last label, in decades
+            ax.set_ylim(-0.6, len(labels) - 0.4)
+            if not any(sums):  # nothing got there: an empty axis from 0
+                ax.set_xscale("linear")
+                ax.set_xlim(0, 1)
+            elif log:  # room on the right for the last label, in decades
+                ax.margins(x=0.05)
                 lo, hi = ax.get_xlim()
-                ax.set_xlim(lo, hi * 8)
+                ax.set_xlim(lo, hi * 5)
+            else:
+                ax.margins(x=0.22)
             ax.spines[["top", "right"]].set_visible(False)
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=FIG_DPI)

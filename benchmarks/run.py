@@ -153,12 +153,13 @@ def merge(old: dict, new: dict) -> dict:
         raise SystemExit("--merge: a quick run and a full one do not mix")
     if old.get("machine", {}).get("device") != new["machine"]["device"]:
         raise SystemExit("--merge: the existing JSON was measured on another device")
-    sections = [k for k in new["section_seconds"]]
+    sections = list(new["section_seconds"])
     out = dict(old)
     for name in sections:
         out[name] = new[name]
         for key in ("section_seconds", "section_load"):
-            out.setdefault(key, {})[name] = new[key][name]
+            if name in new.get(key, {}):
+                out.setdefault(key, {})[name] = new[key][name]
     m = new["machine"]
     out["merged"] = [*old.get("merged", []), {
         "sections": sections, "command": new["command"], "date": m["date"],

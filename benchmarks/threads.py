@@ -92,6 +92,9 @@ def compare(data: vh.Dataset, epochs: int, repeats: int,
         "ratio": summary([d / o for o, d in zip(wall[one], wall[many])]),
         "same_model": all(a["val_loss"] == b["val_loss"]
                           for a, b in zip(runs[one], runs[many])),
+        "max_rel_val_diff": max(abs(a["val_loss"] - b["val_loss"])
+                                / max(abs(a["val_loss"]), 1e-30)
+                                for a, b in zip(runs[one], runs[many])),
         "load_average_start": load_start, "load_average_end": load_average(),
     }
 

@@ -39,10 +39,11 @@ from test_site import (
     _missing,
 )
 
+from tools.lab import FONT_FILES, web_fonts
 from tools.student import student_notebook, tags
+from vi_helpers.i18n import hangul_font_path
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
 
 #: What the temporary JupyterLab root holds: {path there: (source, student?)}.
 #: The English chapter states its exercises in boxes only after issue 13; the
@@ -202,7 +203,8 @@ CELLS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]
     copy.querySelectorAll('.katex, mjx-container, script').forEach(e => e.remove());
     text = copy.textContent;
   }
-  const shown = e => !!e && e.getClientRects().length > 0;
+  const shown = e => !!e && e.checkVisibility({visibilityProperty: true})
+    && e.getClientRects().length > 0;
   return {
     markdown: c.classList.contains('jp-MarkdownCell'),
     text,
@@ -243,6 +245,7 @@ def _problems(nb, cells) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", list(NOTEBOOKS))
 def test_notebook_renders_as_in_the_book(browser, path):
     nb = _student(path)
@@ -271,6 +274,7 @@ IMAGE_JS = """i => {
 }"""
 
 
+@pytest.mark.slow
 def test_live_explorer_redraws_when_sigma_moves(browser):
     nb = _student(EXPLORER)
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
@@ -307,3 +311,21 @@ def test_live_explorer_redraws_when_sigma_moves(browser):
         assert errors == 0, "the explorer cell shows an error"
     finally:
         page.close()
+
+
+def test_web_fonts_leave_out_what_chromium_rejects(tmp_path):
+    """NanumGothic as shipped carries VTT source tables (TSI*): Chromium refuses it."""
+    from fontTools.ttLib import TTFont
+
+    font = hangul_font_path()
+    if font is None:
+        pytest.skip("no NanumGothic here (koreanize-matplotlib is in requirements.txt)")
+    written = web_fonts(tmp_path, font)
+    assert [p.name for p in written] == [
+        n for n in FONT_FILES if (Path(font).parent / n).is_file()
+    ]
+    for path in written:
+        tables = set(TTFont(path).keys())
+        assert not {t for t in tables if t.startswith("TSI")}
+        assert {"glyf", "cmap", "name"} <= tables
+    assert web_fonts(tmp_path / "none", str(tmp_path / "NanumGothic.ttf")) == []

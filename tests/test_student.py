@@ -9,7 +9,9 @@ import ast
 import builtins
 import json
 import os
+import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 
-from tools import student
+from tools import doctor, student
 from tools.student import PLACEHOLDERS, notebook_paths, tags
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +106,8 @@ def test_placeholders_and_cleared_outputs(kind, path, built):
         new = by_id.pop(cell.id)
         if "solution" in tags(cell):
             assert new.source == PLACEHOLDERS[lang][cell.cell_type]
-            assert not {"solution", "hide-input"} & set(tags(new))
+            assert not {"solution", "hide-input", "hide-cell"} & set(tags(new))
+            assert not {"jupyter", "mystnb"} & set(new.metadata)
         else:
             assert new.source == cell.source
         if new.cell_type == "code":
@@ -123,12 +126,48 @@ def test_zip_holds_a_folder_that_runs_on_its_own(built):
             names = set(zf.namelist())
             top = f"vi-book-student-{lang}/"
             for need in ("README.md", "requirements.txt", "pyproject.toml",
-                         "vi_helpers/__init__.py", "vi_helpers/doctor.py",
+                         "vi_helpers/__init__.py", "tools/__init__.py",
+                         "tools/doctor.py", "tools/lab.py",
+                         "tools/lab_custom/custom.css",
                          f"notebooks/{lang}/01-fixture.ipynb"):
                 assert top + need in names
             assert not any("__pycache__" in n for n in names)
+            assert not any(n.startswith(top + "tests/") for n in names)
             inside = zf.read(f"{top}notebooks/{lang}/01-fixture.ipynb")
+            requirements = zf.read(f"{top}requirements.txt").decode()
+            readme = zf.read(f"{top}README.md").decode()
         assert inside == (out / lang / "01-fixture.ipynb").read_bytes()
+        assert requirements == (ROOT / "requirements.txt").read_text(encoding="utf-8")
+        assert "download.pytorch.org/whl/cpu" in readme  # the CPU build on Linux
+        assert f"python -m tools.lab notebooks/{lang}" in readme
+
+
+def test_the_zip_needs_only_the_notebook_requirements():
+    """requirements.txt holds what the notebooks need; the toolchain is elsewhere."""
+    pins = set(doctor.read_pins(ROOT / "requirements.txt"))
+    assert {"torch", "numpy", "matplotlib", "ipywidgets", "ipykernel", "jupyterlab",
+            "jupyterlab-myst", "tqdm", "koreanize-matplotlib"} <= pins
+    toolchain = {"jupyter-book", "Sphinx", "myst-nb", "pytest", "nbval", "scipy",
+                 "ruff", "playwright", "sphinxcontrib-bibtex", "pybtex"}
+    assert not pins & toolchain, f"build/test tools in requirements.txt: {pins & toolchain}"
+    dev = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+    assert "-r requirements.txt" in dev
+    assert toolchain <= {line.split("==")[0] for line in dev if "==" in line}
+
+
+def test_solution_placeholders_are_not_collapsed():
+    """A placeholder is there to be typed into: no JupyterLab collapse, no toggle text."""
+    nb = nbformat.v4.new_notebook()
+    solution = nbformat.v4.new_code_cell("answer = 42", metadata={
+        "tags": ["solution", "hide-cell"],
+        "jupyter": {"source_hidden": True, "outputs_hidden": True},
+        "mystnb": {"code_prompt_show": "Show the solution"},
+    })
+    nb.cells = [nbformat.v4.new_markdown_cell("Exercise", metadata={"tags": ["exercise"]}),
+                solution]
+    out = student.student_notebook(nb, "en").cells[1]
+    assert out.source == PLACEHOLDERS["en"]["code"]
+    assert not {"jupyter", "mystnb", "tags"} & set(out.metadata)
 
 
 def test_build_is_repeatable_and_drops_stale_chapters(tmp_path):
@@ -236,3 +275,70 @@ def test_student_notebook_runs_up_to_the_first_exercise(kind, path, built, monke
     errors = [o for c in handout.cells if c.cell_type == "code" for o in c.outputs
               if o.output_type == "error"]
     assert not errors, json.dumps(errors)[:500]
+
+
+# ------------------------------------------------------------ a fresh environment
+def _venv_python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+@pytest.mark.slow
+def test_handouts_run_top_to_bottom_in_a_fresh_venv(tmp_path):
+    """The zips as a student meets them: a new venv from their requirements.txt alone.
+
+    ``python -m venv``, ``pip install -r requirements.txt`` (the notebook pins, no
+    build or test tool; pip's cache and any local wheel are reused), ``pip install
+    --no-deps -e .``; then the doctor's pin check runs there, and every student
+    notebook of both languages runs from top to bottom with ``jupyter nbconvert
+    --execute`` in that environment. Times each step (``pytest -s`` shows them).
+    """
+    if not all(notebook_paths(SOURCES["book"], lang) for lang in LANGS):
+        pytest.skip("no book chapters in both languages yet")
+    times = {}
+    start = time.perf_counter()
+    student.build(SOURCES["book"], tmp_path / "student")
+    folders = {}
+    for lang in LANGS:
+        with zipfile.ZipFile(tmp_path / "student" / f"vi-book-student-{lang}.zip") as zf:
+            zf.extractall(tmp_path / "unzipped")
+        folders[lang] = tmp_path / "unzipped" / f"vi-book-student-{lang}"
+    venv = tmp_path / "venv"
+    python = str(_venv_python(venv))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+    def run(*args, cwd, timeout):
+        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+        assert done.returncode == 0, (
+            f"{' '.join(map(str, args))} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
+        return done.stdout
+
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    run(python, "-m", "pip", "install", "--quiet", "--no-compile", "-r",
+        "requirements.txt", cwd=folders["en"], timeout=1800)
+    run(python, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".",
+        cwd=folders["en"], timeout=600)
+    times["venv and install"] = time.perf_counter() - start
+    installed = {line.split("==")[0].lower()
+                 for line in run(python, "-m", "pip", "freeze", cwd=tmp_path,
+                                 timeout=120).splitlines()}
+    for tool in ("pytest", "nbval", "jupyter-book", "sphinx", "playwright", "scipy", "ruff"):
+        assert tool not in installed, f"{tool} came with the notebook requirements"
+    check = ("import sys; from tools import doctor; r = doctor.check_packages(); "
+             "print(r.line()); sys.exit(0 if r.ok else 1)")
+    assert run(python, "-c", check, cwd=folders["en"], timeout=300).startswith("OK")
+    for lang in LANGS:
+        step = time.perf_counter()
+        run(python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+            "--ExecutePreprocessor.timeout=900", "--output-dir", str(tmp_path / "ran" / lang),
+            *sorted(str(p) for p in (folders[lang] / "notebooks" / lang).glob("*.ipynb")),
+            cwd=folders[lang], timeout=3600)
+        times[f"student notebooks, {lang}"] = time.perf_counter() - step
+        for path in (tmp_path / "ran" / lang).glob("*.ipynb"):
+            ran = nbformat.read(path, as_version=4)
+            errors = [o for c in ran.cells if c.cell_type == "code"
+                      for o in c.get("outputs", []) if o.output_type == "error"]
+            assert not errors, f"{lang}/{path.name}: {json.dumps(errors)[:500]}"
+    times["total"] = time.perf_counter() - start
+    print("fresh venv: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))

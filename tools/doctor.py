@@ -2,7 +2,8 @@
 
 Each check is a function that returns a :class:`Result`; :func:`main` runs them
 all, prints one line per check (and how to fix each one that fails) and exits
-with status 0 only when every check passes.
+with status 0 only when every check passes. It imports only the standard library
+and ``vi_helpers`` (with what that needs), so it runs from the student zip too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import os
 import re
+import shutil
+import subprocess
 import sys
 import time
 import warnings
@@ -20,7 +24,8 @@ from pathlib import Path
 
 from vi_helpers import i18n
 
-#: The repository's pins, next to the package in a clone.
+#: The pins of what the notebooks need (not the book's build and test tools),
+#: next to the tools in a clone or in the student zip.
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 #: Used when the installed metadata cannot be read (must match pyproject.toml).
@@ -31,6 +36,25 @@ HANGUL_SAMPLE = "변분 추론: 학습 손실 -1.5"
 
 INSTALL = "pip install -r requirements.txt"
 OFFLINE = "pip install --no-index --find-links wheels -r requirements.txt"
+LINUX_CPU_TORCH = (
+    "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+)
+
+#: How to train on one thread, for the advice of :func:`check_training`.
+ONE_THREAD = (
+    "start JupyterLab with one torch thread: OMP_NUM_THREADS=1 make lab "
+    "(or: OMP_NUM_THREADS=1 python -m tools.lab; Windows: set OMP_NUM_THREADS=1 "
+    "first), or run torch.set_num_threads(1) in a notebook's first cell"
+)
+BUSY = (
+    "close other programs and run again; if it stays slow, use the shared "
+    "JupyterHub or Binder instead of this computer"
+)
+#: One thread must be this many times faster than torch's default to be advised.
+THREAD_GAIN = 1.25
+
+#: Korean fonts a browser finds on each system without installing anything.
+SYSTEM_KOREAN_FONTS = {"darwin": "Apple SD Gothic Neo", "win32": "Malgun Gothic"}
 
 
 @dataclass(frozen=True)
@@ -127,13 +151,14 @@ def check_packages(requirements: Path | str | None = None) -> Result:
         return Result(
             "packages", False,
             f"{len(wrong)} of {len(pins)} pins not met: " + ", ".join(wrong),
-            f"{INSTALL} (offline room: {OFFLINE})",
+            f"{INSTALL} (Linux: first {LINUX_CPU_TORCH}, the CPU build; "
+            f"offline room: {OFFLINE})",
         )
     return Result("packages", True, f"all {len(pins)} pins of {path.name} met")
 
 
 def check_hangul_font() -> Result:
-    """A Hangul font is found and matplotlib draws Korean text without missing glyphs.
+    """Figures: matplotlib finds NanumGothic and draws Korean without missing glyphs.
 
     Sets up matplotlib as a Korean notebook does (``use_language("ko")``) inside
     an ``rc_context``, so the caller's settings are left as they were.
@@ -189,7 +214,7 @@ def check_device() -> Result:
     """The device ``get_device()`` picks runs a small computation correctly."""
     import torch
 
-    from .utils import get_device
+    from vi_helpers.utils import get_device
 
     device = get_device()
     x = torch.ones(64, 64, device=device)
@@ -205,24 +230,121 @@ def check_device() -> Result:
         name = f"{torch.get_num_threads()} threads; every chapter runs on a CPU"
     else:
         name = device.type
-    return Result("device", True, f"{device.type} ({name}), torch {torch.__version__}")
+    note = ""
+    if device.type != "cuda" and torch.version.cuda:
+        note = (
+            "; this torch is a CUDA build, several GB that a computer without a "
+            f"GPU never uses (Linux: {LINUX_CPU_TORCH})"
+        )
+    return Result(
+        "device", True, f"{device.type} ({name}), torch {torch.__version__}{note}"
+    )
+
+
+def check_threads() -> Result:
+    """How many threads torch uses, how many vh.fit uses, and how busy the CPUs are.
+
+    Information only (always OK): :func:`check_training` measures what to do
+    when training is slow.
+    """
+    import torch
+
+    from vi_helpers import utils
+
+    cpus = os.cpu_count() or 1
+    parts = [f"torch uses {torch.get_num_threads()} of {cpus} CPUs"]
+    fit_threads = getattr(utils, "TRAIN_THREADS", None)
+    if fit_threads is not None:
+        parts.append(f"vh.fit trains on {fit_threads}")
+    if os.environ.get("OMP_NUM_THREADS"):
+        parts.append(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
+    if hasattr(os, "getloadavg"):
+        load = os.getloadavg()
+        text = "load average " + ", ".join(f"{x:.1f}" for x in load)
+        text += " (1, 5, 15 min)"
+        if load[0] > cpus:
+            text += f": busier than its {cpus} CPUs"
+        parts.append(text)
+    else:  # Windows has no load average
+        parts.append("load average not available here")
+    return Result("threads", True, "; ".join(parts))
+
+
+def time_steps(threads: int | None, steps: int, n: int) -> float:
+    """Seconds for ``steps`` full-batch Adam steps of the variational model.
+
+    ``threads`` intra-op threads (``None``: torch's current setting); the setting
+    is restored afterwards. Trains the same model on the same data as
+    :func:`check_training`, without its own thread setting.
+    """
+    import torch
+
+    from vi_helpers.data import make_dataset
+    from vi_helpers.losses import negative_elbo, prior_from_targets
+    from vi_helpers.models import VariationalRegressor
+    from vi_helpers.train import model_loss
+    from vi_helpers.utils import set_seed, torch_threads
+
+    set_seed(0)
+    data = make_dataset(n=n, seed=0)
+    prior_mean, prior_var = prior_from_targets(data.y_train)
+    model = VariationalRegressor()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def loss_fn(sample, y, mu, log_var):
+        return negative_elbo(sample, y, mu, log_var, prior_mean, prior_var)
+
+    with torch_threads(threads):
+        start = time.perf_counter()
+        for _ in range(steps):
+            opt.zero_grad()
+            model_loss(model, loss_fn, data.x_train, data.y_train).backward()
+            opt.step()
+        return time.perf_counter() - start
+
+
+def thread_advice(steps: int = 20, n: int = 2000) -> tuple[str, str]:
+    """(what was measured, what to do): one thread against torch's default.
+
+    Times :func:`time_steps` with torch's default number of threads and with
+    one. When one thread is at least :data:`THREAD_GAIN` times faster, the
+    advice is to train on one thread (:data:`ONE_THREAD`); otherwise the
+    computer is simply busy (:data:`BUSY`).
+    """
+    import torch
+
+    default = torch.get_num_threads()
+    if default == 1:
+        return "torch uses a single thread already", BUSY
+    many = time_steps(None, steps, n)
+    one = time_steps(1, steps, n)
+    measured = (
+        f"{steps} steps took {many:.1f} s on torch's {default} threads and "
+        f"{one:.1f} s on one"
+    )
+    if one * THREAD_GAIN <= many:
+        return measured + f": one thread is {many / one:.1f}x faster", ONE_THREAD
+    return measured, BUSY
 
 
 def check_training(
-    epochs: int = 1000, n: int = 2000, time_limit: float = 60.0
+    epochs: int = 1000, n: int = 2000, time_limit: float = 60.0,
+    probe_steps: int = 20,
 ) -> Result:
     """A short fit of the book's variational model must lower its loss in time.
 
     Trains ``VariationalRegressor`` with ``negative_elbo`` on ``make_dataset(n)``
     for ``epochs`` full-batch Adam steps on ``get_device()``; passes when the
     last validation loss is below the first training loss and the run took at
-    most ``time_limit`` seconds.
+    most ``time_limit`` seconds. A run slower than a third of the limit is
+    followed by :func:`thread_advice` (``probe_steps`` steps on each setting),
+    which finds out whether torch's threads or a busy computer are the cause.
     """
-    from .data import make_dataset
-    from .losses import negative_elbo, prior_from_targets
-    from .models import VariationalRegressor
-    from .train import fit
-    from .utils import get_device, set_seed
+    from vi_helpers.data import make_dataset
+    from vi_helpers.losses import negative_elbo, prior_from_targets
+    from vi_helpers.models import VariationalRegressor
+    from vi_helpers.train import fit
+    from vi_helpers.utils import get_device, set_seed
 
     set_seed(0)
     device = get_device()
@@ -246,21 +368,76 @@ def check_training(
             "training", False, detail + " (did not go down)",
             "reinstall the pinned torch (pip install torch==2.13.0) and run again",
         )
+    if seconds <= time_limit / 3:
+        return Result("training", True, detail)
+    measured, advice = thread_advice(probe_steps, n)
     if seconds > time_limit:
         return Result(
-            "training", False, detail + f" (over the {time_limit:.0f} s limit)",
-            "close other programs and run again; if it stays slow, use the "
-            "shared JupyterHub or Binder instead of this computer",
+            "training", False,
+            detail + f" (over the {time_limit:.0f} s limit); {measured}", advice,
         )
-    return Result("training", True, detail)
+    if advice == ONE_THREAD:
+        return Result("training", True, f"{detail}; slow: {measured}; {advice}")
+    return Result("training", True, f"{detail}; {measured}")
+
+
+def _fontconfig_korean() -> list[str] | None:
+    """Korean families fontconfig knows (``fc-list :lang=ko``); None: no fc-list."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    out = subprocess.run(
+        [fc_list, ":lang=ko", "family"], capture_output=True, text=True, timeout=30
+    ).stdout
+    return sorted({line.split(",")[0].strip() for line in out.splitlines()
+                   if line.strip()})
+
+
+def check_browser_font(platform: str | None = None) -> Result:
+    """The browser can draw the notebooks' Hangul in JupyterLab.
+
+    macOS and Windows ship a Korean font. On Linux a font known to fontconfig
+    (``fc-list :lang=ko``) does; without one, JupyterLab started by ``make lab``
+    (``python -m tools.lab``) brings NanumGothic from koreanize-matplotlib, and a
+    plain ``jupyter lab`` would draw Korean as boxes.
+    """
+    platform = sys.platform if platform is None else platform
+    for prefix, font in SYSTEM_KOREAN_FONTS.items():
+        if platform.startswith(prefix):
+            return Result("browser font", True, f"the system's {font} draws Korean")
+    families = _fontconfig_korean()
+    if families:
+        shown = ", ".join(families[:3]) + (", ..." if len(families) > 3 else "")
+        return Result("browser font", True, f"fontconfig knows Korean fonts: {shown}")
+    where = "no fc-list here" if families is None else "fc-list :lang=ko finds none"
+    install = (
+        "sudo apt-get install fonts-nanum (Debian, Ubuntu) or "
+        "sudo dnf install google-nanum-fonts (Fedora)"
+    )
+    if i18n.hangul_font_path() is not None:
+        return Result(
+            "browser font", True,
+            f"no Korean font in the system ({where}): start JupyterLab with make lab "
+            "or python -m tools.lab, which bring NanumGothic; a plain jupyter lab "
+            f"draws Korean as boxes (for every program: {install})",
+        )
+    return Result(
+        "browser font", False,
+        f"no Korean font for the browser ({where}) and no NanumGothic file: "
+        "JupyterLab would draw every Korean word as boxes",
+        f"pip install koreanize-matplotlib==0.1.1 and start JupyterLab with "
+        f"python -m tools.lab, or {install}",
+    )
 
 
 CHECKS: tuple[Callable[[], Result], ...] = (
     check_python,
     check_packages,
     check_hangul_font,
+    check_browser_font,
     check_widgets,
     check_device,
+    check_threads,
     check_training,
 )
 

@@ -33,6 +33,7 @@ import torch
 from tools.machine import machine
 from vi_helpers import _validate
 from vi_helpers.data import make_dataset, true_function
+from vi_helpers.explorer import MODELS
 from vi_helpers.i18n import LANGUAGES, label
 from vi_helpers.metrics import gaussian_scores
 from vi_helpers.predict import PREDICT_SAMPLES, predictive_normal
@@ -45,8 +46,8 @@ METRICS = ("coverage_50", "coverage_90", "coverage_95", "width_90", "nll", "crps
            "rmse_f", "seconds")
 GRID = (-4.5, 4.5, 181)  # x grid of the figures: beyond the data on both sides
 DECIMALS = 4  # stored predictions are rounded; the metrics are computed from them
-#: The rows of chapter 5's table, in order (chapter 7 scores its own methods).
-TABLE = ("source", "mle", "nll", "beta_nll", "bbb")
+#: The rows of chapter 5's table, in order: the explorer's models.
+TABLE = MODELS
 
 
 def _rounded(t) -> np.ndarray:

@@ -4,8 +4,9 @@ For each language, copies ``notebooks/<lang>/*.ipynb`` into ``student/<lang>/``
 with every cell tagged ``solution`` replaced by a short placeholder, the cells
 the book hides (``remove-cell``: checks for the test suite) left out, outputs and
 execution counts cleared. Then zips each language with what the notebooks need
-to run (``vi_helpers``, ``requirements.txt``, ``pyproject.toml``, ``book/data``)
-into ``student/vi-book-student-<lang>.zip``.
+to run (``vi_helpers``, ``requirements.txt``, ``pyproject.toml``, ``book/data``,
+the doctor and the JupyterLab launcher of ``tools/``) into
+``student/vi-book-student-<lang>.zip``.
 """
 
 from __future__ import annotations
@@ -40,43 +41,71 @@ SOLUTION_METADATA = {"jupyter", "mystnb"}
 #: Cell metadata that records a run (timings, scroll state): not for a handout.
 RUN_METADATA = {"execution", "collapsed", "scrolled", "ExecuteTime"}
 
-#: Files from the repository root that go into each zip beside the notebooks.
-SUPPORT = ("requirements.txt", "pyproject.toml", "LICENSE", "vi_helpers", "book/data")
+#: Files from the repository root that go into each zip beside the notebooks:
+#: the lesson package, what running the notebooks needs (requirements.txt, not the
+#: book's build and test tools), the pre-flight check and the JupyterLab launcher.
+SUPPORT = (
+    "requirements.txt", "pyproject.toml", "LICENSE", "vi_helpers", "book/data",
+    "tools/__init__.py", "tools/doctor.py", "tools/lab.py", "tools/lab_custom",
+)
 
-README = {
+_SETUP = {
     "en": """\
 # Variational inference for regression: student notebooks
 
-The book's chapters with the exercise solutions taken out. Set up once
-(Python 3.10 or newer):
+The book's chapters with the exercise solutions taken out. No GPU is needed, ever:
+every chapter runs on a laptop's CPU. Set up once, with Python 3.10 or newer:
 
     python -m venv .venv
     source .venv/bin/activate        # Windows: .venv\\Scripts\\activate
+
+Install PyTorch for the CPU:
+
+* Linux: `pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu`
+  (plain pip would fetch the CUDA build, several GB that a CPU never uses);
+* macOS and Windows: nothing to do, the next command installs the CPU build.
+
+Then the rest, a check, and JupyterLab:
+
     pip install -r requirements.txt
     pip install --no-deps -e .
-    python -m tools.doctor      # every line should start with OK
-    jupyter lab notebooks/en
+    python -m tools.doctor           # every line should start with OK
+    python -m tools.lab notebooks/{lang}
 
-Where a cell says `# Your solution here`, write your own code. The book keeps
-the solutions folded away under each exercise, for when you are done.
+`python -m tools.lab` is `jupyter lab` with a Korean font of its own, for a Linux
+computer that has none (plain `jupyter lab` works too). Where a cell says
+`# Your solution here`, write your own code. The book keeps the solutions folded
+away under each exercise, for when you are done.
 """,
     "ko": """\
 # 변분 추론으로 회귀하기: 실습용 노트북
 
-연습문제의 풀이를 뺀 교재 노트북입니다. 처음 한 번만 준비하면 됩니다
-(Python 3.10 이상):
+연습문제의 풀이를 뺀 교재 노트북입니다. GPU는 필요 없습니다. 모든 장이 노트북
+컴퓨터의 CPU에서 돌아갑니다. 처음 한 번만 준비하면 됩니다(Python 3.10 이상):
 
     python -m venv .venv
     source .venv/bin/activate        # Windows: .venv\\Scripts\\activate
+
+CPU용 PyTorch를 설치합니다.
+
+* Linux: `pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu`
+  (그냥 pip로 설치하면 CPU에서는 쓰지 않는 수 GB짜리 CUDA 빌드를 받습니다)
+* macOS와 Windows: 따로 할 일이 없습니다. 다음 명령이 CPU 빌드를 설치합니다.
+
+그다음 나머지를 설치하고, 점검한 뒤, JupyterLab을 엽니다.
+
     pip install -r requirements.txt
     pip install --no-deps -e .
-    python -m tools.doctor      # 모든 줄이 OK로 시작해야 합니다
-    jupyter lab notebooks/ko
+    python -m tools.doctor           # 모든 줄이 OK로 시작해야 합니다
+    python -m tools.lab notebooks/{lang}
 
-`# 여기에 풀이를 작성하세요`라고 적힌 셀에 직접 코드를 써 보세요. 풀이는
+`python -m tools.lab`은 한글 글꼴을 함께 가져오는 `jupyter lab`입니다. 한글 글꼴이
+없는 Linux 컴퓨터에서도 한글이 네모로 깨지지 않습니다(`jupyter lab`으로 열어도
+됩니다). `# 여기에 풀이를 작성하세요`라고 적힌 셀에 직접 코드를 써 보세요. 풀이는
 다 풀고 나서 교재에서 펼쳐 볼 수 있습니다.
 """,
 }
+README = {lang: text.replace("{lang}", lang) for lang, text in _SETUP.items()}
 
 #: A fixed timestamp for zip entries, so the same notebooks give the same zip.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)

@@ -1,10 +1,11 @@
 r"""Other roads to a band: MC dropout, a deep ensemble, a last-layer Laplace.
 
-Each model here predicts with a mixture of Gaussians, one per dropout mask,
-member or weight draw, and its ``predict(x, num_samples, generator)`` returns
-``(mean, epistemic_std, aleatoric_std)`` like
-:meth:`vi_helpers.bayes.BayesianRegressor.predict`. The two spreads come from
-the law of total variance over the draws :math:`\theta`:
+Each model's ``predict(x, num_samples, generator)`` returns ``(mean,
+epistemic_std, aleatoric_std)`` like
+:meth:`vi_helpers.bayes.BayesianRegressor.predict`, so
+:func:`vi_helpers.predictive_normal` reads them all. The two spreads come from
+the law of total variance over the network's uncertain parts :math:`\theta`
+(a dropout mask, an ensemble member, the last layer's weights):
 
 .. math:: \operatorname{Var}[y] = \underbrace{\mathbb E_\theta[\sigma^2_\theta(x)]}
           _{\text{aleatoric}} + \underbrace{\operatorname{Var}_\theta[\mu_\theta(x)]}
