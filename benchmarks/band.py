@@ -33,7 +33,6 @@ import numpy as np
 import torch
 
 import vi_helpers as vh
-from vi_helpers.utils import torch_threads
 
 from .common import source, summary, timed_per_call
 
@@ -47,16 +46,12 @@ THREADED_MIN = 1_000_000
 
 
 def train_model(data: vh.Dataset, epochs: int, device: torch.device, seed: int = 0):
-    """A variational model trained as the source trains it (``epochs`` of Adam).
-
-    Untimed, on the package's training threads (``vh.utils.TRAIN_THREADS``).
-    """
+    """A variational model trained as the source trains it (``epochs`` of Adam)."""
     torch.manual_seed(seed)
     model = vh.VariationalRegressor().to(device)
     m, P = vh.prior_from_targets(data.y_train)
     loss = functools.partial(vh.negative_elbo, prior_mean=m, prior_var=P)
-    with torch_threads():
-        vh.fit(model, loss, data.to(device), epochs=epochs, progress=False)
+    vh.fit(model, loss, data.to(device), epochs=epochs, progress=False)
     return model
 
 

@@ -9,7 +9,8 @@ import platform
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,34 @@ def source():
     import source_reference
 
     return source_reference
+
+
+@contextmanager
+def fit_threads(threads: int | None) -> Iterator[None]:
+    """Let ``vh.fit`` train on ``threads`` intra-op threads for the block.
+
+    ``fit`` trains on ``vi_helpers.utils.TRAIN_THREADS`` threads, read when it
+    starts; the block sets that number (``None``: torch's current setting).
+    Check with :class:`ThreadsSeen`.
+    """
+    from vi_helpers import utils
+
+    original = utils.TRAIN_THREADS
+    utils.TRAIN_THREADS = torch.get_num_threads() if threads is None else threads
+    try:
+        yield
+    finally:
+        utils.TRAIN_THREADS = original
+
+
+class ThreadsSeen:
+    """A ``fit`` callback that records ``torch.get_num_threads()`` while it trains."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+
+    def __call__(self, epoch: int, train_loss: float, val_loss: float) -> None:
+        self.seen.add(torch.get_num_threads())
 
 
 def sync(device: torch.device) -> None:

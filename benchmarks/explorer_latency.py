@@ -22,7 +22,6 @@ Writes ``benchmarks/results/explorer.json``.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
 import threading
@@ -37,6 +36,7 @@ import torch  # noqa: E402
 from benchmarks import common  # noqa: E402
 from vi_helpers import explorer as ex  # noqa: E402
 from vi_helpers import utils  # noqa: E402
+from vi_helpers.widgets import Explorer, ResultCache  # noqa: E402
 
 OUT = common.RESULTS / "explorer.json"
 TARGET = dict(model="source", sigma=1.5, epochs=1000)
@@ -70,12 +70,14 @@ class Stopwatch:
 def one_run(n: int, epochs: int, threads: int) -> dict:
     """A fresh explorer and cache; move σ from 1.4 to 1.5 and back, then to 1.5.
 
-    The explorer trains inside ``utils.torch_threads()`` (one thread); for the
-    time of this run it trains inside ``torch_threads(threads)`` instead.
+    ``fit`` trains on ``utils.TRAIN_THREADS`` threads; for the time of this run
+    on ``threads`` (:func:`benchmarks.common.fit_threads`).
     """
-    from vi_helpers.widgets import Explorer, ResultCache
+    with common.fit_threads(threads):
+        return _one_run(n, epochs)
 
-    ex.torch_threads = functools.partial(utils.torch_threads, threads)
+
+def _one_run(n: int, epochs: int) -> dict:
     w = Explorer(sigma=BEFORE, epochs=epochs, model=TARGET["model"], n=n,
                  cache=ResultCache())
     try:
@@ -97,7 +99,6 @@ def one_run(n: int, epochs: int, threads: int) -> dict:
         return {"first": first, "final": final, "cpu": cpu, "cached": cached}
     finally:
         w.close()
-        ex.torch_threads = utils.torch_threads
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -4,7 +4,8 @@
 0.5·MSE of the true function f on the same validation points (the best any
 model can do there; about 0.5·sigma² = 1.125 for sigma = 1.5). The clock runs
 only while the model trains: the validation checks between steps are not timed.
-Each setting starts from the same initial weights for a given seed.
+Each setting starts from the same initial weights for a given seed, and trains on
+the package's training threads (``vi_helpers.utils.TRAIN_THREADS``), as ``fit``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 import torch
 
 import vi_helpers as vh
+from vi_helpers.utils import TRAIN_THREADS, torch_threads
 
 from .common import summary, timed
 
@@ -94,7 +96,8 @@ def time_to_target(setting: Setting, data: vh.Dataset, target: float, seed: int,
     seconds, done, val = 0.0, 0, float("inf")
     while done < setting.max_epochs:
         count = min(setting.check_every, setting.max_epochs - done)
-        dt, _ = timed(device, epochs, count)
+        with torch_threads():  # as fit trains
+            dt, _ = timed(device, epochs, count)
         seconds += dt
         done += count
         with torch.no_grad():
@@ -129,7 +132,7 @@ def run(data: vh.Dataset, seeds: int, device: torch.device,
         for s in settings[seed % len(settings):] + settings[:seed % len(settings)]:
             runs[s.name].append(time_to_target(s, data, target, seed, device))
     out = {"floor": best, "half_sigma2": 0.5 * data.sigma**2, "tolerance": tolerance,
-           "target": target, "seeds": seeds, "settings": {}}
+           "target": target, "seeds": seeds, "threads": TRAIN_THREADS, "settings": {}}
     for s in settings:
         r = runs[s.name]
         out["settings"][s.name] = {
@@ -179,7 +182,6 @@ def explorer_run(device: torch.device, sigmas: tuple[float, ...] | None = None,
     """
     from tools.grid import GRID_SIGMAS
     from vi_helpers import explorer as ex
-    from vi_helpers.utils import TRAIN_THREADS, torch_threads
 
     sigmas = tuple(sigmas or GRID_SIGMAS)
     n = n or ex.DEFAULT_N
@@ -188,17 +190,15 @@ def explorer_run(device: torch.device, sigmas: tuple[float, ...] | None = None,
                      for s in settings)
     runs: dict[str, list[dict]] = {s.name: [] for s in settings}
     cases = []
-    with torch_threads(TRAIN_THREADS):  # as the explorer trains
-        for sigma in sigmas:
-            for seed in range(seeds):
-                data = vh.make_dataset(n=n, sigma=sigma, seed=seed).to(device)
-                ref = time_to_target(settings[0], data, float("-inf"), seed, device)
-                ref["reached"] = True  # by definition: its own final loss
-                runs[settings[0].name].append(ref)
-                for s in settings[1:]:
-                    runs[s.name].append(
-                        time_to_target(s, data, ref["val"], seed, device))
-                cases.append({"sigma": sigma, "seed": seed, "target": ref["val"]})
+    for sigma in sigmas:
+        for seed in range(seeds):
+            data = vh.make_dataset(n=n, sigma=sigma, seed=seed).to(device)
+            ref = time_to_target(settings[0], data, float("-inf"), seed, device)
+            ref["reached"] = True  # by definition: its own final loss
+            runs[settings[0].name].append(ref)
+            for s in settings[1:]:
+                runs[s.name].append(time_to_target(s, data, ref["val"], seed, device))
+            cases.append({"sigma": sigma, "seed": seed, "target": ref["val"]})
     mle = vh.RECIPES["mle"]
     out = {"n": n, "sigmas": list(sigmas), "seeds": seeds, "max_epochs": max_epochs,
            "check_every": check_every, "threads": TRAIN_THREADS, "cases": cases,

@@ -61,6 +61,7 @@ T = {
         "variational_small": "variational, {n:,} points (the explorer's size)",
         "epochs": "epochs", "source_loop": "source's loop", "fit": "`vh.fit`",
         "per_epoch_head": "Per epoch (median):",
+        "both_threads": "Both loops ran on {k} thread(s), as `vh.fit` trains.",
         "per_epoch": "{model}, source {source}, fit {fit}", "speedup": "speed-up",
         "final": "final losses", "none": "—",
         "identical": "equal (largest relative difference {rel})",
@@ -102,10 +103,11 @@ T = {
                         "say.",
         "threads_idle": "The machine was quiet while this ran (load average at "
                         "most {load} on {cores} cores).",
-        "threads_package": "The package trains the book's models (`vh.train`, the "
-                           "explorer, the evaluation table) on {k} thread(s), "
-                           "`vi_helpers.utils.TRAIN_THREADS`; `vh.fit` called "
-                           "directly uses whatever torch is set to.",
+        "threads_package": "`vh.fit` trains on {k} thread(s) "
+                           "(`vi_helpers.utils.TRAIN_THREADS`), and so does "
+                           "everything built on it: the chapters, the explorer, the "
+                           "evaluation table. Predictions and the rest of PyTorch "
+                           "keep torch's own setting.",
         "threads_skipped": "Not measured: {why}.",
         "method": "method", "time": "time", "vs_source": "speed-up over the source",
         "largest_diff": "largest difference from the closed form",
@@ -215,6 +217,7 @@ T = {
         "variational_small": "변분, 점 {n:,}개 (탐색기 크기)",
         "epochs": "에폭", "source_loop": "원문의 루프", "fit": "`vh.fit`",
         "per_epoch_head": "에폭당 시간(중앙값):",
+        "both_threads": "두 루프 모두 `vh.fit`처럼 스레드 {k}개로 돌았습니다.",
         "per_epoch": "{model} 원문 {source}, fit {fit}", "speedup": "속도 향상",
         "final": "최종 손실", "none": "—",
         "identical": "같음 (최대 상대 차이 {rel})",
@@ -255,10 +258,11 @@ T = {
                         "있습니다.",
         "threads_idle": "측정하는 동안 기계는 한가했습니다(코어 {cores}개에 부하 "
                         "평균 최대 {load}).",
-        "threads_package": "패키지는 이 책의 모델을(`vh.train`, 탐색기, 평가 표) "
-                           "스레드 {k}개로 학습시킵니다"
-                           "(`vi_helpers.utils.TRAIN_THREADS`). `vh.fit`을 직접 "
-                           "부르면 torch에 설정된 스레드 수를 그대로 씁니다.",
+        "threads_package": "`vh.fit`은 스레드 {k}개로 학습시키고"
+                           "(`vi_helpers.utils.TRAIN_THREADS`), 그 위에 세운 모든 "
+                           "것(각 장, 탐색기, 평가 표)도 그렇습니다. 예측과 "
+                           "PyTorch의 나머지 부분은 torch 자체의 설정을 그대로 "
+                           "씁니다.",
         "threads_skipped": "재지 않았습니다: {why}.",
         "method": "방법", "time": "시간", "vs_source": "원문 대비 속도 향상",
         "largest_diff": "닫힌 형태와의 최대 차이",
@@ -439,6 +443,8 @@ def training_md(res: dict, t: dict) -> str:
     out = table([t["model"], t["epochs"], t["source_loop"], t["fit"], t["speedup"],
                  t["final"]], rows)
     out += "\n\n" + t["per_epoch_head"] + " " + "; ".join(per_epoch) + "."
+    if "threads" in tr:
+        out += " " + t["both_threads"].format(k=tr["threads"])
     if shares:
         out += "\n\n" + t["val_share_head"] + " " + "; ".join(shares) + "."
     ss = tr.get("variational_same_stream")
@@ -506,7 +512,7 @@ def band_md(res: dict, t: dict) -> str:
     out += "\n\n" + t["draw_note"].format(
         draw=fmt_time(b["vectorised_draw_s"]["median"]), n=b["n"], s=b["num_samples"],
         tt=b.get("torch_threads", "?"), blocks=b.get("blocks", "?"),
-        threads=b.get("block_threads", b.get("quantile_threads", 1)))
+        threads=b.get("block_threads", 1))
     out += " " + t["se_note"].format(s=b["num_samples"], se=d["median_se"],
                                      count=3 * b["n"], emax=d["expected_max_in_se"])
     return out

@@ -11,7 +11,9 @@ slow spell of a shared machine falls on both. Two sizes: the source's 10,000
 points and the explorer's 2,000. The ratio default / one thread > 1 means that
 one thread is faster. The machine's load average is written before and after
 each size, because on a machine that other work keeps busy a second thread
-often waits for a core.
+often waits for a core. (``fit`` itself trains on ``vh.utils.TRAIN_THREADS``;
+:func:`benchmarks.common.fit_threads` sets the number for each run, and every
+run checks that ``fit`` trained on it.)
 """
 
 from __future__ import annotations
@@ -29,9 +31,15 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 import torch  # noqa: E402
 
 import vi_helpers as vh  # noqa: E402
-from benchmarks.common import RESULTS, load_average, machine, summary  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    RESULTS,
+    ThreadsSeen,
+    fit_threads,
+    load_average,
+    machine,
+    summary,
+)
 from vi_helpers.explorer import DEFAULT_N  # noqa: E402
-from vi_helpers.utils import torch_threads  # noqa: E402
 
 #: The model whose training is timed: the source's variational model.
 MODEL = "source"
@@ -53,15 +61,21 @@ def compared_threads() -> tuple[int, int]:
 
 
 def train_once(data: vh.Dataset, epochs: int, threads: int, seed: int) -> dict:
-    """One training of :data:`MODEL` on ``threads`` threads: wall and CPU seconds."""
+    """One training of :data:`MODEL` on ``threads`` threads: wall and CPU seconds.
+
+    Raises RuntimeError if ``fit`` did not train on ``threads`` threads.
+    """
     recipe = vh.RECIPES[MODEL]
-    with torch_threads(threads):
+    seen = ThreadsSeen()
+    with fit_threads(threads):
         vh.set_seed(seed)
         model, loss_fn = recipe.build(data)
         wall, cpu = time.perf_counter(), time.process_time()
         hist = vh.fit(model, loss_fn, data, epochs=epochs, lr=recipe.lr,
-                      progress=False)
+                      progress=False, callback=seen)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    if seen.seen != {threads}:
+        raise RuntimeError(f"fit trained on {sorted(seen.seen)} threads, not {threads}")
     return {"wall": wall, "cpu": cpu, "val_loss": hist.val_loss[-1]}
 
 

@@ -3,7 +3,10 @@
 The source's ``train`` computes a validation loss *with autograd* every epoch and
 prints it every ``print_`` epochs; ``fit`` computes it only on logged epochs, under
 ``torch.no_grad()`` and in a forked random stream. Both take one full-batch Adam
-step per epoch, so the MLE's trained weights are the same to the last bit.
+step per epoch, so the MLE's trained weights are the same to the last bit. Both
+run on the package's training threads (``vi_helpers.utils.TRAIN_THREADS``, which
+``fit`` uses), so that the ratio measures the loops, not the thread count
+(``benchmarks/threads.py`` measures that).
 
 For the variational model the forward pass draws eps. The source's validation
 pass draws 2,000 of them every epoch from the global stream, so from epoch 2 on
@@ -20,6 +23,7 @@ import warnings
 import torch
 
 import vi_helpers as vh
+from vi_helpers.utils import TRAIN_THREADS, torch_threads
 
 from .common import source, summary, timed, timed_per_call
 
@@ -250,11 +254,13 @@ def run(data: vh.Dataset, repeats: int, device: torch.device,
     """
     epochs = epochs or SOURCE_EPOCHS
     data = data.to(device)
-    out = {kind: compare(kind, data, e, p, repeats, device)
-           for kind, (e, p) in epochs.items()}
-    e, p = epochs["variational"]
-    out["variational_same_stream"] = same_stream_check(data, e, p, device)
-    if small is not None:
-        out["variational_small"] = compare("variational", small.to(device), e, p,
-                                           repeats, device)
+    with torch_threads():  # fit's threads, for the source's loop too
+        out = {kind: compare(kind, data, e, p, repeats, device)
+               for kind, (e, p) in epochs.items()}
+        e, p = epochs["variational"]
+        out["variational_same_stream"] = same_stream_check(data, e, p, device)
+        if small is not None:
+            out["variational_small"] = compare("variational", small.to(device), e, p,
+                                               repeats, device)
+    out["threads"] = TRAIN_THREADS
     return out

@@ -328,4 +328,4 @@ def test_web_fonts_leave_out_what_chromium_rejects(tmp_path):
         tables = set(TTFont(path).keys())
         assert not {t for t in tables if t.startswith("TSI")}
         assert {"glyf", "cmap", "name"} <= tables
-    assert web_fonts(tmp_path / "none", str(tmp_path / "NanumGothic.ttf")) == []
+    assert web_fonts(tmp_path / "none", str(tmp_path / "empty" / "NanumGothic.ttf")) == []

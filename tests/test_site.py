@@ -571,29 +571,24 @@ def test_playground_trains_a_calibrated_band_on_the_served_page(browser_site, la
 
 
 @pytest.mark.slow
-def test_playground_trains_from_disk_without_a_network():
+def test_playground_trains_from_disk_without_a_network(browser_site):
     """Opened as a file (``_build/html/...`` from disk), offline, it still trains."""
     site = _site()
-    executable = _chromium()
-    if executable is None:
-        _missing(f"Chromium not found: {INSTALL_HINT}")
-    from playwright.sync_api import sync_playwright
+    served, _, _ = browser_site
+    context = served.browser.new_context(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, headless=True,
-                                     args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        blocked: list[str] = []
-        context.route(re.compile(r"^(?!file:|data:|blob:|about:)"),
-                      lambda r: (blocked.append(r.request.url),
-                                 r.abort("blockedbyclient")))
-        try:
-            page = context.new_page()
-            page.goto((site / PLAYGROUND_PAGE.format(lang="ko")).as_uri())
-            done = _train_in_page(page, "beta_nll", "1.3", "300")
-            assert 0.87 <= float(done["coverage"]) <= 0.93, done
-            assert abs(float(done["width"]) / (2 * Z90 * 1.3) - 1) <= 0.10, done
-        finally:
-            context.close()
-            browser.close()
+    def block(r):
+        blocked.append(r.request.url)
+        r.abort("blockedbyclient")
+
+    context.route(re.compile(r"^(?!file:|data:|blob:|about:)"), block)
+    try:
+        page = context.new_page()
+        page.goto((site / PLAYGROUND_PAGE.format(lang="ko")).as_uri())
+        done = _train_in_page(page, "beta_nll", "1.3", "300")
+        assert 0.87 <= float(done["coverage"]) <= 0.93, done
+        assert abs(float(done["width"]) / (2 * Z90 * 1.3) - 1) <= 0.10, done
+    finally:
+        context.close()
     assert not blocked, blocked

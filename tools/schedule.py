@@ -1,9 +1,10 @@
 """Workshop schedules from measured run times: ``python -m tools.schedule``.
 
 Reads ``book/data/notebook-times.json`` (written by ``python -m tools.execute``:
-seconds per notebook, the date and the machine) and the exercise counts of the
-chapters, and writes ``book/<lang>/_schedule.md``: a 90-minute and a 3-hour plan as
-Markdown tables between ``<!-- 90 -->``/``<!-- /90 -->`` and
+seconds per notebook, the date and the machine), and from each chapter its reading
+time (the "About N minutes to read" / "읽는 데 N분" of its first cell) and its
+exercise count, and writes ``book/<lang>/_schedule.md``: a 90-minute and a 3-hour
+plan as Markdown tables between ``<!-- 90 -->``/``<!-- /90 -->`` and
 ``<!-- 180 -->``/``<!-- /180 -->`` markers, and the measurement note between
 ``<!-- measured -->``/``<!-- /measured -->``, for the workshop page to include.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,16 +31,16 @@ BOOK = ROOT / "book"
 
 @dataclass(frozen=True)
 class Plan:
-    """How a slot is spent: which chapters, and minutes for each kind of block.
+    """How a slot is spent: which chapters, and minutes for the exercises.
 
-    A chapter's block is ``talk`` minutes of explanation, its measured run time
-    rounded up to whole minutes, and ``per_exercise`` minutes for each of its first
-    ``exercises`` exercises. What is left of ``minutes`` closes the session.
+    A chapter's block is the reading time the chapter states (the explanation), its
+    measured run time rounded up to whole minutes, and ``per_exercise`` minutes for
+    each of its first ``exercises`` exercises. What is left of ``minutes`` closes the
+    session.
     """
 
     minutes: int
     chapters: tuple[str, ...]  # chapter numbers, the file names' prefixes
-    talk: int
     exercises: int
     per_exercise: int
     opening: int
@@ -47,17 +49,26 @@ class Plan:
     min_closing: int = 5
 
 
+#: The chapters' reading times (15, 30, 30, 40, 45 and 20 minutes) fill 90 minutes
+#: with chapters 1-3 and no exercises in the room, and 3 hours with chapters 1-4 and
+#: one exercise each; chapters 5 and 6 make a second session.
 PLANS = (
-    Plan(90, ("01", "02", "03"), talk=15, exercises=1, per_exercise=8, opening=5),
+    Plan(90, ("01", "02", "03"), exercises=0, per_exercise=8, opening=5),
     Plan(
-        180, ("01", "02", "03", "04", "05", "06"), talk=12, exercises=2,
-        per_exercise=6, opening=10, break_after="03", break_minutes=10,
+        180, ("01", "02", "03", "04"), exercises=1, per_exercise=6, opening=10,
+        break_after="02", break_minutes=10,
     ),
 )
 
+#: "About 30 minutes to read" / "읽는 데 30분쯤", "읽고 과제를 해 보는 데 약 20분"
+READING = {
+    "en": re.compile(r"\bAbout (\d+) minutes to read\b"),
+    "ko": re.compile(r"읽(?:는|고) [^.\n]*?(\d+)\s*분"),
+}
+
 TEXT = {
     "en": {
-        "header": "| Time | What | Run time | Exercises in the room |",
+        "header": "| Time | What | Explanation | Run time | Exercises in the room |",
         "opening": "Welcome; everyone's `make doctor` says OK",
         "break": "Break",
         "closing": "Questions, and the exercises left for home",
@@ -65,10 +76,16 @@ TEXT = {
         "one": "1 of {total}",
         "seconds": "{s} s",
         "minutes": "{m} min {s} s",
+        "talk": "{m} min",
         "plan": (
-            "Each chapter gets {talk} minutes of explanation, its run time rounded "
-            "up to whole minutes, and {per} minutes for each exercise done in the "
-            "room."
+            "Each chapter gets the reading time it states at its top as explanation, "
+            "its run time rounded up to whole minutes, and {per} minutes for each "
+            "exercise done in the room."
+        ),
+        "plan_home": (
+            "Each chapter gets the reading time it states at its top as explanation "
+            "and its run time rounded up to whole minutes; the exercises are left for "
+            "home."
         ),
         "note": (
             "Run times: each chapter run from a fresh kernel by "
@@ -77,7 +94,7 @@ TEXT = {
         ),
     },
     "ko": {
-        "header": "| 시간 | 내용 | 실행 시간 | 현장에서 풀 연습문제 |",
+        "header": "| 시간 | 내용 | 설명 | 실행 시간 | 현장에서 풀 연습문제 |",
         "opening": "인사, 모든 자리에서 `make doctor`가 OK인지 확인",
         "break": "쉬는 시간",
         "closing": "질문, 남은 연습문제는 과제로",
@@ -85,9 +102,15 @@ TEXT = {
         "one": "{total}개 중 1번",
         "seconds": "{s}초",
         "minutes": "{m}분 {s}초",
+        "talk": "{m}분",
         "plan": (
-            "장마다 설명 {talk}분, 실행 시간(분 단위로 올림), 현장에서 푸는 연습문제 "
-            "하나에 {per}분을 잡았습니다."
+            "장마다 그 장이 첫머리에 밝힌 읽는 시간을 설명 시간으로, 여기에 "
+            "실행 시간(분 단위로 올림)과 현장에서 푸는 연습문제 하나에 {per}분을 "
+            "잡았습니다."
+        ),
+        "plan_home": (
+            "장마다 그 장이 첫머리에 밝힌 읽는 시간을 설명 시간으로, 여기에 "
+            "실행 시간(분 단위로 올림)을 잡았고, 연습문제는 과제로 남깁니다."
         ),
         "note": (
             "실행 시간: 각 장을 새 커널에서 `python -m tools.execute`로 실행해 "
@@ -122,6 +145,22 @@ def _count_exercises(path: Path) -> int:
     return sum("exercise" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
 
 
+def reading_minutes(path: Path | str, lang: str) -> int:
+    """The reading time a chapter states in its first markdown cell, in minutes.
+
+    Raises ValueError naming the chapter when that cell states none.
+    """
+    nb = nbformat.read(Path(path), as_version=4)
+    first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+    match = READING[check_language(lang)].search(first)
+    if match is None:
+        raise ValueError(
+            f"{path}: the first cell must state the reading time "
+            f"({READING[lang].pattern!r}), got {first[:80]!r}"
+        )
+    return int(match[1])
+
+
 def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
@@ -135,8 +174,11 @@ def _duration(seconds: float, lang: str) -> str:
 
 def plan_rows(
     plan: Plan, lang: str, times: dict, notebooks: Path | str = NOTEBOOKS
-) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, what, run time, exercises) for each block of ``plan``, in minutes.
+) -> list[tuple[int, int, str, str, str, str]]:
+    """(start, end, what, explanation, run time, exercises) for each block of ``plan``.
+
+    Start and end are minutes from the beginning; explanation is the chapter's
+    reading time (e.g. "30 min").
 
     Raises ValueError when the plan's blocks leave less than ``plan.min_closing``
     minutes for the closing block, naming how long they take.
@@ -145,9 +187,9 @@ def plan_rows(
     notebooks = Path(notebooks)
     rows, now = [], 0
 
-    def add(minutes, what, run="", exercises=""):
+    def add(minutes, what, talk="", run="", exercises=""):
         nonlocal now
-        rows.append((now, now + minutes, what, run, exercises))
+        rows.append((now, now + minutes, what, talk, run, exercises))
         now += minutes
 
     add(plan.opening, text["opening"])
@@ -165,9 +207,11 @@ def plan_rows(
             exercises = text["one"].format(total=total)
         else:
             exercises = text["exercises"].format(first=1, last=done, total=total)
-        minutes = plan.talk + math.ceil(seconds / 60) + done * plan.per_exercise
+        talk = reading_minutes(path, lang)
+        minutes = talk + math.ceil(seconds / 60) + done * plan.per_exercise
         doc = f"{{doc}}`/notebooks/{lang}/{path.stem}`"
-        add(minutes, doc, _duration(seconds, lang), exercises)
+        add(minutes, doc, text["talk"].format(m=talk), _duration(seconds, lang),
+            exercises)
         if number == plan.break_after:
             add(plan.break_minutes, text["break"])
     left = plan.minutes - now
@@ -196,12 +240,19 @@ def render(
         "",
     ]
     for plan in plans:
-        parts += [f"<!-- {plan.minutes} -->", "", text["header"], "|---|---|---:|---|"]
-        for start, end, what, run, exercises in plan_rows(plan, lang, times, notebooks):
+        parts += [
+            f"<!-- {plan.minutes} -->", "", text["header"], "|---|---|---:|---:|---|"
+        ]
+        for start, end, what, talk, run, exercises in plan_rows(
+            plan, lang, times, notebooks
+        ):
             parts.append(
-                f"| {_clock(start)}–{_clock(end)} | {what} | {run} | {exercises} |"
+                f"| {_clock(start)}–{_clock(end)} | {what} | {talk} | {run} "
+                f"| {exercises} |"
             )
-        plan_text = text["plan"].format(talk=plan.talk, per=plan.per_exercise)
+        plan_text = text["plan" if plan.exercises else "plan_home"].format(
+            per=plan.per_exercise
+        )
         parts += ["", plan_text, "", f"<!-- /{plan.minutes} -->", ""]
     note = text["note"].format(
         date=times["measured_on"], cpu=machine.get("cpu", "?"),

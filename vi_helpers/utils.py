@@ -40,14 +40,15 @@ def get_device() -> torch.device:
 
 
 @contextmanager
-def torch_threads(threads: int | None = TRAIN_THREADS) -> Iterator[None]:
+def torch_threads(threads: int | None = None) -> Iterator[None]:
     """Run the block with ``threads`` intra-op threads, then restore the old number.
 
-    ``None`` leaves torch's setting alone.
+    ``None``: :data:`TRAIN_THREADS`, read when the block starts (so a benchmark
+    can set ``vi_helpers.utils.TRAIN_THREADS`` to time ``fit`` on more threads).
     """
     before = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(_validate.positive_int("threads", threads))
+    threads = TRAIN_THREADS if threads is None else threads
+    torch.set_num_threads(_validate.positive_int("threads", threads))
     try:
         yield
     finally:
