@@ -294,7 +294,7 @@ def time_steps(threads: int | None, steps: int, n: int) -> float:
     def loss_fn(sample, y, mu, log_var):
         return negative_elbo(sample, y, mu, log_var, prior_mean, prior_var)
 
-    with torch_threads(threads):
+    with torch_threads(torch.get_num_threads() if threads is None else threads):
         start = time.perf_counter()
         for _ in range(steps):
             opt.zero_grad()

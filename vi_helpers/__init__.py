@@ -6,8 +6,17 @@ code. The book's tooling (notebook execution, evaluation, workshop handouts)
 lives beside it in ``tools/`` and is not part of the lesson.
 """
 
+from .baselines import DeepEnsemble, DropoutRegressor, LastLayerLaplace
 from .bayes import BayesByBackpropLoss, BayesianRegressor
-from .data import Dataset, make_dataset, true_function
+from .conformal import adaptive_conformal, calibration_split, split_conformal
+from .data import (
+    Dataset,
+    HeteroDataset,
+    hetero_noise_std,
+    make_dataset,
+    make_hetero_dataset,
+    true_function,
+)
 from .explorer import ExplorerResult, explore, plot_explorer
 from .heteroscedastic import HeteroscedasticRegressor, beta_nll_loss, gaussian_nll_loss
 from .i18n import label, use_language
@@ -43,13 +52,19 @@ __all__ = [
     "BayesianRegressor",
     "ConstantNoise",
     "Dataset",
+    "DeepEnsemble",
+    "DropoutRegressor",
     "ExplorerResult",
+    "HeteroDataset",
     "HeteroscedasticRegressor",
     "History",
+    "LastLayerLaplace",
     "MLERegressor",
     "TrainingDiverged",
     "VariationalRegressor",
+    "adaptive_conformal",
     "beta_nll_loss",
+    "calibration_split",
     "central_band",
     "explore",
     "fit",
@@ -57,9 +72,11 @@ __all__ = [
     "gaussian_nll_loss",
     "get_device",
     "half_mse",
+    "hetero_noise_std",
     "label",
     "listing",
     "make_dataset",
+    "make_hetero_dataset",
     "negative_elbo",
     "plot_band",
     "plot_calibration",
@@ -75,6 +92,7 @@ __all__ = [
     "print_log",
     "prior_from_targets",
     "set_seed",
+    "split_conformal",
     "true_function",
     "use_language",
 ]

@@ -60,6 +60,9 @@ LABELS: dict[str, dict[str, str]] = {
         "row_nll": "Gaussian likelihood (NLL)",
         "row_beta_nll": "β-NLL, β = 0.5",
         "row_bbb": "Bayes by Backprop",
+        "row_dropout": "MC dropout",
+        "row_ensemble": "deep ensemble (M = 5)",
+        "row_laplace": "last-layer Laplace",
     },
     "ko": {
         "x": "x",
@@ -112,6 +115,9 @@ LABELS: dict[str, dict[str, str]] = {
         "row_nll": "가우스 가능도 (NLL)",
         "row_beta_nll": "β-NLL, β = 0.5",
         "row_bbb": "Bayes by Backprop",
+        "row_dropout": "몬테카를로 드롭아웃",
+        "row_ensemble": "딥 앙상블 (M = 5)",
+        "row_laplace": "마지막 층 라플라스",
     },
 }
 

@@ -100,12 +100,14 @@ def predictive_normal(
     if hasattr(model, "predict"):
         mean, epistemic, aleatoric = model.predict(x, num_samples, generator)
         return mean, (epistemic**2 + aleatoric**2).sqrt()
-    if not isinstance(model(x), tuple):
+    out = model(x)
+    if not isinstance(out, tuple):
         raise ValueError(
             f"model must return (sample, mu, log_var), got a {type(model).__name__} "
             "that returns one tensor (wrap an MLE fit in vi_helpers.ConstantNoise)"
         )
-    return _mu_sigma(model, x)
+    _, mu, log_var = out
+    return mu, torch.exp(0.5 * log_var) + getattr(model, "SIGMA_FLOOR", 0.0)
 
 
 def central_band(mean: torch.Tensor, std: torch.Tensor, z: float = Z90) -> torch.Tensor:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .baselines import DeepEnsemble, DropoutRegressor, LastLayerLaplace, ensemble_loss
 from .bayes import BayesByBackpropLoss, BayesianRegressor
 from .data import Dataset
 from .heteroscedastic import HeteroscedasticRegressor, beta_nll_loss
@@ -73,6 +74,29 @@ def _bbb(data: Dataset):
     return model, BayesByBackpropLoss(model, len(data.train_idx))
 
 
+def _dropout(p: float, beta: float):
+    def build(data: Dataset):
+        return DropoutRegressor.for_targets(data.y_train, p=p), beta_nll_loss(beta)
+
+    return build
+
+
+def _ensemble(num_members: int, beta: float):
+    def build(data: Dataset):
+        return (DeepEnsemble.for_targets(data.y_train, num_members=num_members),
+                ensemble_loss(beta))
+
+    return build
+
+
+#: Chapter 7's β-NLL network, trained alone (h_beta_nll) and under a Laplace.
+_hetero_beta_nll = _likelihood(0.5)
+
+
+def _last_layer_laplace(model: torch.nn.Module, data: Dataset) -> LastLayerLaplace:
+    return LastLayerLaplace(model, data.x_train, data.y_train)
+
+
 #: Every model of the book, by key, in the order of the table's rows.
 RECIPES: dict[str, Recipe] = {
     "source": Recipe(_source, 1000, 1e-3, "row_source"),
@@ -83,6 +107,16 @@ RECIPES: dict[str, Recipe] = {
     "nll": Recipe(_likelihood(0.0), 3000, 3e-3, "row_nll"),
     "beta_nll": Recipe(_likelihood(0.5), 3000, 3e-3, "row_beta_nll"),
     "bbb": Recipe(_bbb, 2000, 1e-2, "row_bbb"),
+    # chapter 7 (make_hetero_dataset, scored by tools/roads.py): h_laplace is
+    # h_beta_nll with its last layer made Bayesian after training
+    "h_mle": Recipe(_mle, 3000, 1e-2, "row_mle", _with_residual_noise,
+                    center="mle_fit"),
+    "h_beta_nll": Recipe(_hetero_beta_nll, 500, 1e-2, "row_beta_nll"),
+    "h_bbb": Recipe(_bbb, 1000, 1e-2, "row_bbb"),
+    "h_dropout": Recipe(_dropout(0.05, 0.5), 500, 1e-2, "row_dropout"),
+    "h_ensemble": Recipe(_ensemble(5, 0.5), 300, 1e-2, "row_ensemble"),
+    "h_laplace": Recipe(_hetero_beta_nll, 500, 1e-2, "row_laplace",
+                        _last_layer_laplace),
 }
 #: The likelihood model the book recommends.
 RECOMMENDED = "beta_nll"
