@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test unit nbval lint notebooks lab bench evaluate explorer-grid student doctor clean
+.PHONY: help venv book test unit nbval lint notebooks lab bench evaluate roads explorer-grid student doctor clean
 
 help:
 	@echo "make book       build the static site into _build/html (uses committed outputs)"
@@ -16,6 +16,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (after changing vi_helpers), then the workshop schedule"
 	@echo "make bench      measure speeds; writes benchmarks/results and the Performance page"
 	@echo "make evaluate   the 5-seed calibration table (JSON + Markdown)"
+	@echo "make roads      chapter 7's 5-seed comparison by region (book/data/roads.json)"
 	@echo "make explorer-grid  recompute the static explorer's grid (book/data/explorer-grid.json)"
 	@echo "make student    student notebooks without solutions, into student/"
 	@echo "make doctor     pre-flight check for a workshop laptop"
@@ -65,6 +66,9 @@ bench: $(STAMP)
 
 evaluate: $(STAMP)
 	$(PY) -m tools.evaluate
+
+roads: $(STAMP)
+	$(PY) -m tools.roads
 
 explorer-grid: $(STAMP)
 	$(PY) -m tools.grid
