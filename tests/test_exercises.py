@@ -2,8 +2,9 @@
 
 The convention (CONTRIBUTING.md): a markdown cell tagged ``exercise`` states the
 task; one or more cells tagged ``solution`` follow it; solution code cells are
-also tagged ``hide-input`` (the book hides them behind a toggle) and markdown
-solutions are a ``{dropdown}``.
+also tagged ``hide-cell`` (the site hides code *and* output behind one toggle)
+and collapsed in JupyterLab (``jupyter: {source_hidden, outputs_hidden}``);
+markdown solutions are a ``{dropdown}``.
 """
 
 import re
@@ -57,8 +58,12 @@ def test_two_to_four_exercises_each_with_a_solution(path):
         assert solutions, f"exercise {number} has no solution cell after it"
         for cell in solutions:
             if cell.cell_type == "code":
-                assert "hide-input" in tags(cell), (
-                    f"a solution of exercise {number} is code without hide-input"
+                assert "hide-cell" in tags(cell), (
+                    f"a solution of exercise {number} is code without hide-cell"
+                )
+                hidden = cell.metadata.get("jupyter", {})
+                assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), (
+                    f"a solution of exercise {number} is not collapsed in JupyterLab"
                 )
             else:
                 assert "{dropdown}" in cell.source, (
