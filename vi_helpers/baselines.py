@@ -371,12 +371,8 @@ class LastLayerLaplace(nn.Module):
         return mean + torch.exp(0.5 * log_var) * eps, mean, log_var
 
     @torch.no_grad()
-    def predict(
-        self,
-        x: torch.Tensor,
-        num_samples: int | None = None,
-        generator: torch.Generator | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def predict(self, x: torch.Tensor, num_samples: int | None = None,
+                generator: torch.Generator | None = None):
         r"""``(mean, epistemic_std, aleatoric_std)`` at x, each (N, 1), in closed
         form: :math:`\sqrt{\phi^\top\Sigma\phi}` and :math:`\sigma(x)`.
         ``num_samples`` and ``generator`` are not used."""
