@@ -33,6 +33,7 @@ from site_helpers import (
     toc_pages,
     toc_root,
 )
+from site_solutions import solution_problems
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -408,6 +409,12 @@ def test_page_in_browser(browser_site, page_info: Page):
 
         # the static explorer: every slider and menu redraws its figure
         problems += _check_explorers(page)
+
+        # answers stay hidden until their toggle is clicked (it clicks them: last
+        # check on this page before the language switch)
+        notebook = ROOT / f"{page_info.name}.ipynb"
+        if notebook.is_file():
+            problems += solution_problems(page, notebook, page_info.lang)
 
         # the language switch leads to the counterpart page
         counterpart = page_info.counterpart(names)
