@@ -439,7 +439,9 @@ def test_page_in_browser(browser_site, page_info: Page):
         assert not problems, f"{page_info.html}:\n  " + "\n  ".join(problems)
     finally:
         page.close()
-    assert time.perf_counter() - start < 20, f"{page_info.html} took too long"
+    # a hang, not a speed target: chapter 6 (explorer, playground, its toggles)
+    # took 25 s here at load 8
+    assert time.perf_counter() - start < 45, f"{page_info.html} took too long"
 
 
 KOREAN_FONT = re.compile(

@@ -337,6 +337,7 @@ def test_handouts_run_top_to_bottom_in_a_fresh_venv(tmp_path):
         runs[lang] = subprocess.Popen(
             [python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
              "--allow-errors", "--ExecutePreprocessor.timeout=900",
+             "--ExecutePreprocessor.startup_timeout=600",
              "--output-dir", str(tmp_path / "ran" / lang), *notebooks],
             cwd=folders[lang], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True,
