@@ -19,15 +19,6 @@ from vi_helpers import baselines as B
 from vi_helpers import conformal as C
 from vi_helpers import metrics as M
 from vi_helpers.data import hetero_noise_std, make_hetero_dataset, true_function
-from vi_helpers.utils import torch_threads
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """These networks are too small for a second thread; on a busy machine two
-    threads that wait for each other are many times slower."""
-    with torch_threads(1):
-        yield
 
 
 @pytest.fixture(scope="module")

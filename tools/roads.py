@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from tools.evaluate import _positive
 from tools.machine import machine
 from vi_helpers import _validate
 from vi_helpers.conformal import adaptive_conformal, calibration_split, split_conformal
@@ -471,16 +472,6 @@ def roads(seeds: int = 5, methods: tuple[str, ...] = METHODS,
         for lang in NAMES
     }
     return result
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
 
 
 def _methods(text: str) -> tuple[str, ...]:
