@@ -40,7 +40,7 @@ book: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check vi_helpers tools tests benchmarks book/_ext
 	@if command -v node >/dev/null 2>&1; then \
-	  for f in tools/*.js book/_ext/static/*.js book/_ext/static/playground/*.js tests/js/*.js; do \
+	  for f in tools/*.js benchmarks/*.js book/_ext/static/*.js book/_ext/static/playground/*.js tests/js/*.js; do \
 	    node --check $$f || exit 1; done; \
 	else echo "lint: node not found, JavaScript not checked"; fi
 

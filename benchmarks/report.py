@@ -21,7 +21,7 @@ from benchmarks.common import RESULTS, ROOT  # noqa: E402
 
 LANGS = ("en", "ko")
 SECTIONS = ("machine", "training", "threads", "band", "good_fit", "explorer_fit",
-            "whole_book", "gpu")
+            "playground", "whole_book", "gpu")
 #: The figures, one per section that has one: bench_<name>_<lang>.png.
 FIGURES = ("training", "threads", "band", "good_fit")
 #: The figures' size and resolution: 6.4 inches wide at 240 dpi is 1,536 pixels,
@@ -56,6 +56,7 @@ T = {
         "section_names": {"training": "training",
                           "threads": "one thread or several",
                           "band": "the predictive band", "good_fit": "time to a fit",
+                          "playground": "the playground",
                           "whole_book": "the whole book"},
         "model": "model", "mle": "MLE", "variational": "variational",
         "variational_small": "variational, {n:,} points (the explorer's size)",
@@ -212,6 +213,7 @@ T = {
                   "쌍마다 구한 비의 중앙값입니다.",
         "section_names": {"training": "학습", "threads": "스레드 하나, 아니면 여럿",
                           "band": "예측 구간", "good_fit": "좋은 적합까지의 시간",
+                          "playground": "플레이그라운드",
                           "whole_book": "책 전체"},
         "model": "모델", "mle": "MLE", "variational": "변분",
         "variational_small": "변분, 점 {n:,}개 (탐색기 크기)",
@@ -602,6 +604,108 @@ def _explorer_rows(ex: dict, t: dict) -> list[list[str]]:
     return rows
 
 
+PLAYGROUND_T = {
+    "en": {
+        "off": "Not measured in this run (`make bench` measures it in headless "
+               "Chromium).",
+        "what": "measured", "value": "value",
+        "browser": "epochs per second, the source's network, n = {n:,}: in the browser",
+        "torch": "the same in PyTorch (one thread, `vh.recipes.train`)",
+        "ratio": "browser ÷ PyTorch (ratio of the medians)",
+        "cal_time": "β-NLL at σ = 1.3, 200 epochs: Train to done (seeds {seeds})",
+        "cal_cov": "its held-out 90 % coverage",
+        "cal_width": "its mean width ÷ 2·1.645·1.3",
+        "long": "longest main-thread task while training (tasks over 50 ms)",
+        "source": "the source's model at σ = 1.5: width ÷ calibrated width",
+        "first": "first picture after a change of σ: to the next painted frame",
+        "tfjs": "TensorFlow.js {v}, {backend} backend, {where}: epochs per second",
+        "fails": "does not start ({error})",
+        "bytes": "download: the playground {ours}; TensorFlow.js {tf} + its WASM "
+                 "backend {wasm}",
+        "http": "served over http", "file": "opened from disk",
+        "none": "none",
+        "spread": "Times and speeds are medians of {k} runs with the fastest and "
+                  "slowest in brackets; the browser is Chromium {browser}, headless, "
+                  "on the machine above.",
+    },
+    "ko": {
+        "off": "이번 실행에서는 재지 않았습니다(`make bench`가 헤드리스 "
+               "Chromium에서 잽니다).",
+        "what": "측정", "value": "값",
+        "browser": "원문 신경망의 초당 에폭 수, n = {n:,}: 브라우저",
+        "torch": "같은 학습을 PyTorch에서(스레드 1개, `vh.recipes.train`)",
+        "ratio": "브라우저 ÷ PyTorch (중앙값의 비)",
+        "cal_time": "σ = 1.3의 β-NLL, 200 에폭: 학습 버튼에서 완료까지 (시드 {seeds})",
+        "cal_cov": "검증 데이터의 90 % 포함률",
+        "cal_width": "평균 폭 ÷ 2·1.645·1.3",
+        "long": "학습하는 동안 가장 긴 메인 스레드 작업 (50 ms를 넘는 작업)",
+        "source": "σ = 1.5의 원문 모델: 폭 ÷ 보정된 폭",
+        "first": "σ를 바꾼 뒤 첫 그림: 다음 화면 갱신까지",
+        "tfjs": "TensorFlow.js {v}, {backend} 백엔드, {where}: 초당 에폭 수",
+        "fails": "시작하지 못함 ({error})",
+        "bytes": "내려받는 크기: 플레이그라운드 {ours}, TensorFlow.js {tf} + WASM "
+                 "백엔드 {wasm}",
+        "http": "http로 제공", "file": "디스크에서 열기",
+        "none": "없음",
+        "spread": "시간과 속도는 {k}번 실행의 중앙값이고 괄호 안은 가장 빠른 값과 "
+                  "가장 느린 값입니다. 브라우저는 위 기계의 헤드리스 Chromium "
+                  "{browser}입니다.",
+    },
+}
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def _med(values: list[float], fmt) -> str:
+    """'median (min–max)' of a plain list."""
+    v = sorted(values)
+    med = v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+    return fmt(med) if len(v) == 1 else f"{fmt(med)} ({fmt(v[0])}–{fmt(v[-1])})"
+
+
+def playground_md(res: dict, t: dict) -> str:
+    """The playground's table: speed against torch, the targets' measures, TF.js."""
+    pg = res.get("playground")
+    if not pg:
+        return t["off"]
+    sp, cal, src = pg["speed"], pg["calibrated"], pg["source"]
+
+    def rate(r: float) -> str:
+        return f"{r:.0f}"
+
+    def ms(v: float) -> str:
+        return f"{v:.0f} ms"
+
+    width = 2 * 1.6448536269514722 * 1.3
+    rows = [
+        [t["browser"].format(n=sp["n"]), _med(sp["browser"], rate)],
+        [t["torch"], _med(sp["torch"], rate)],
+        [t["ratio"], fmt_ratio(sp["ratio"])],
+        [t["cal_time"].format(seeds=", ".join(str(c["seed"]) for c in cal)),
+         _med([c["seconds"] for c in cal], fmt_time)],
+        [t["cal_cov"], ", ".join(f"{c['coverage']:.3f}" for c in cal)],
+        [t["cal_width"], ", ".join(f"{c['width'] / width:.3f}" for c in cal)],
+        [t["long"], ms(max(c["longest_task_ms"] for c in [*cal, src]))
+         if any(c["long_tasks"] for c in [*cal, src]) else t["none"]],
+        [t["source"], f"{src['width_ratio']:.1f}"],
+        [t["first"], _med(pg["first_picture"]["frame_ms"], ms)],
+    ]
+    for r in pg.get("tfjs", {}).get("runs", []):
+        value = (f"{r['epochs_per_s']:.1f}" if "epochs_per_s" in r
+                 else t["fails"].format(error=r["error"]))
+        rows.append([t["tfjs"].format(v=pg["tfjs"]["version"], backend=r["backend"],
+                                      where=t[r["where"]]), value])
+    out = table([t["what"], t["value"]], rows)
+    b = pg["bytes"]
+    if "tfjs_js" in b:
+        out += "\n\n" + t["bytes"].format(ours=_kb(b["playground_js"]),
+                                          tf=_kb(b["tfjs_js"]),
+                                          wasm=_kb(b["tfjs_wasm_backend"])) + "."
+    return out + "\n\n" + t["spread"].format(k=pg["repeats"], browser=pg["browser"])
+
+
 def whole_book_md(res: dict, t: dict) -> str:
     wb = res.get("whole_book")
     if not wb:
@@ -657,6 +761,7 @@ def page_parts(res: dict, lang: str, gpu: dict | None = None) -> str:
     body = {"machine": machine_md(res, t), "training": training_md(res, t),
             "threads": threads_md(res, t), "band": band_md(res, t),
             "good_fit": good_fit_md(res, t), "explorer_fit": explorer_fit_md(res, t),
+            "playground": playground_md(res, PLAYGROUND_T[lang]),
             "whole_book": whole_book_md(res, t), "gpu": gpu_md(gpu, t)}
     head = ("<!-- Generated by benchmarks/report.py from benchmarks/results/"
             "bench*.json. Do not edit: run `make bench`. -->\n")

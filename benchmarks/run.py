@@ -29,13 +29,14 @@ from benchmarks import (  # noqa: E402
     band,
     common,
     good_fit,
+    playground,
     report,
     threads,
     training,
     whole_book,
 )
 
-SECTIONS = ("training", "threads", "band", "good_fit")
+SECTIONS = ("training", "threads", "band", "good_fit", "playground")
 #: Sizes of a full run (the source's) and of a quick one.
 FULL = {"n": 10_000, "small_n": vh.explorer.DEFAULT_N, "repeats": 7,
         "epochs": training.SOURCE_EPOCHS, "threads": threads.FULL,
@@ -115,6 +116,9 @@ def main(argv: list[str] | None = None) -> dict:
                                  size["band_epochs"]),
         "good_fit": lambda: good_fit.run(data, repeats, device, size["settings"])
         | {"explorer": good_fit.explorer_run(device, **size["explorer"])},
+        "playground": lambda: playground.run(min(repeats, 5), quick=args.quick,
+                                             tfjs=not args.quick)
+        if device.type == "cpu" else {"skipped": "the browser: see the CPU run"},
     }
     if book:
         sections.append("whole_book")

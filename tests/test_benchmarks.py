@@ -91,6 +91,17 @@ def _check_fields(res):
     for s in g["settings"].values():
         assert 0 <= s["reached"] <= len(s["runs"])
     assert g["explorer"]["choice_lr"] > 0
+    pg = res["playground"]
+    assert len(pg["speed"]["browser"]) == len(pg["speed"]["torch"]) == pg["repeats"]
+    assert pg["speed"]["ratio"] > 0
+    assert len(pg["first_picture"]["frame_ms"]) == 20
+    assert all(p.startswith("mle|") for p in pg["first_picture"]["previews"])
+    for c in [*pg["calibrated"], pg["source"]]:
+        assert 0 <= c["coverage"] <= 1 and c["width"] > 0 and c["seconds"] > 0
+    if not res["quick"]:  # the full run compares TensorFlow.js, served and from disk
+        runs = pg["tfjs"]["runs"]
+        assert {(r["backend"], r["where"]) for r in runs} == {
+            (b, w) for b in ("cpu", "wasm") for w in ("http", "file")}
 
 
 def _shape(value):
@@ -309,6 +320,25 @@ def test_the_figures_are_legible_at_page_width(res, tmp_path, lang):
         points = min(report.FONT["xtick.labelsize"], report.FONT["ytick.labelsize"])
         assert points / 72 * page_px / report.FIG_WIDTH >= 12
         assert height < width  # no figure taller than it is wide
+
+
+@pytest.mark.parametrize("lang", report.LANGS)
+def test_playground_table(res, lang):
+    """The playground's rows: the ratio, the calibrated runs, TF.js where measured."""
+    pg = res["playground"]
+    pg["tfjs"] = {"version": "4.22.0", "runs": [
+        {"backend": "cpu", "where": "http", "epochs": 60, "seconds": 10.0,
+         "epochs_per_s": 6.0},
+        {"backend": "wasm", "where": "file", "error": "setBackend returned false"}]}
+    pg["bytes"].update(tfjs_js=1_469_843, tfjs_wasm_backend=574_455)
+    md = report.page_parts(res, lang).split("<!-- playground -->")[1]
+    md = md.split("<!-- /playground -->")[0]
+    assert report.fmt_ratio(pg["speed"]["ratio"]) in md
+    assert f"{pg['calibrated'][0]['coverage']:.3f}" in md
+    assert "| 6.0 |" in md and "setBackend returned false" in md
+    assert "1.47 MB" in md and "66 kB" in md
+    del res["playground"]
+    assert report.PLAYGROUND_T[lang]["off"] in report.page_parts(res, lang)
 
 
 def test_formatting():

@@ -114,7 +114,7 @@ def test_js_labels_say_what_the_book_says():
     """)
     js = json.loads(_node(script))
     same = {"mle": "row_mle", "source": "row_source", "beta_nll": "row_beta_nll",
-            "data": "data", "true_f": "true_f", "median": "median",
+            "points": "data", "true_f": "true_f", "median": "median",
             "mle_fit": "mle_fit", "epoch": "epoch", "sigma": "sigma_slider",
             "epochs": "epochs_slider", "model": "model_choice", "seed": "seed_choice"}
     for lang in ("en", "ko"):
@@ -176,8 +176,20 @@ PAGE = """<!DOCTYPE html>
 <script defer src="playground/vi_playground_core.js"></script>
 <script defer src="playground/vi_playground.js"></script>
 </head><body><h1 id="exercises">Playground</h1>
-<div data-playground-slot></div></body></html>
+<div data-playground-slot></div>{grid}</body></html>
 """
+GRID = ROOT / "book" / "data" / "explorer-grid.json"
+
+
+def _grid_script() -> str:
+    """The part of the static explorer the playground reads: the grid's JSON."""
+    grid = json.loads(GRID.read_text(encoding="utf-8"))
+    page = {"x": grid["x"], "epochs": grid["epochs"],
+            "sigma_keys": [f"{float(s):g}" for s in grid["sigmas"]],
+            "cells": {k: {b: c[b] for b in ("lower", "median", "upper")}
+                      for k, c in grid["cells"].items()}}
+    return ('<script type="application/json" data-role="grid">'
+            + json.dumps(page).replace("</", "<\\/") + "</script>")
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +198,10 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("playground-site")
     shutil.copytree(STATIC, root / "playground")
     for lang in ("en", "ko"):
-        (root / f"{lang}.html").write_text(PAGE.format(lang=lang), encoding="utf-8")
+        (root / f"{lang}.html").write_text(PAGE.format(lang=lang, grid=""),
+                                           encoding="utf-8")
+        (root / f"{lang}-grid.html").write_text(
+            PAGE.format(lang=lang, grid=_grid_script()), encoding="utf-8")
     return root
 
 
@@ -268,13 +283,13 @@ def test_beta_nll_at_sigma_1_3_is_calibrated(open_page, lang):
     assert page.locator("html").get_attribute("lang") == lang
     button = {"en": "Train", "ko": "학습"}[lang]
     assert page.locator(".vi-pg-train").text_content() == button
-    result = _train(page, "beta_nll", "1.3", "300")
-    assert result["epoch"] == "300"
+    result = _train(page, "beta_nll", "1.3", "200")
+    assert result["epoch"] == "200"
     calibrated = 2 * Z95 * 1.3
     assert 0.87 <= float(result["coverage"]) <= 0.93, result
     assert abs(float(result["width"]) / calibrated - 1) <= 0.10, result
     # the settings are in the URL, to share
-    assert "model=beta_nll&sigma=1.3&epochs=300" in page.url
+    assert "model=beta_nll&sigma=1.3&epochs=200" in page.url
 
 
 @pytest.mark.parametrize("open_page", ["file"], indirect=True)
@@ -321,3 +336,58 @@ def test_keyboard_stop_and_resume(open_page):
         f"() => +document.querySelector('[data-playground]').dataset.epoch > {stopped}")
     assert root.get_attribute("data-state") == "training"
     assert "sigma=1.31" in page.url
+
+
+@pytest.mark.parametrize("open_page", ["file"], indirect=True)
+def test_a_change_first_shows_the_nearest_grid_cell_at_once(open_page):
+    """Issue 16: the first picture after a change is the nearest precomputed cell,
+    drawn within 100 ms, and the live run replaces it."""
+    page = open_page("en-grid", "#model=mle&sigma=1.3&epochs=700")
+    root = page.locator("[data-playground]")
+    assert root.get_attribute("data-preview") == "mle|1.5|1000"
+    before = page.locator(".vi-pg-band-area").get_attribute("d")
+    assert len(before) > 100
+    assert "σ = 1.5, 1,000 epochs" in page.locator(".vi-pg-status").text_content()
+    ms, preview, band = page.evaluate("""() => {
+        const input = document.querySelector('input[name=sigma]');
+        const t0 = performance.now();
+        input.value = '0.6';
+        input.dispatchEvent(new Event('change'));
+        const root = document.querySelector('[data-playground]');
+        return [performance.now() - t0, root.dataset.preview,
+                document.querySelector('.vi-pg-band-area').getAttribute('d')];
+    }""")
+    assert preview == "mle|0.5|1000"
+    assert ms <= 100, f"first picture after {ms:.0f} ms"
+    assert band != before and len(band) > 100  # the new cell's band is drawn
+    page.wait_for_function(
+        "() => document.querySelector('[data-playground]').dataset.epoch > 0")
+    assert root.get_attribute("data-preview") is None  # the live run took over
+    # another data set has no precomputed cell: no preview
+    page.select_option("select[name=data]", "hetero")
+    assert root.get_attribute("data-preview") is None
+
+
+@pytest.mark.parametrize(("lang", "open_page"), [("ko", "http")], indirect=["open_page"])
+def test_chapter_7_data_scored_by_region(open_page, lang):
+    """Chapter 7's data set in the page: x out to ±4.5, σ fixed by the data, and the
+    β-NLL band calibrated inside the data but not beyond it."""
+    page = open_page(lang, "#data=hetero&model=beta_nll&epochs=200")
+    assert page.input_value("select[name=data]") == "hetero"
+    assert page.locator("input[name=sigma]").is_disabled()
+    assert page.locator(".vi-pg-region").count() == 3  # the hole and both sides
+    ticks = page.locator(".vi-pg-band .vi-pg-axes text").all_text_contents()
+    assert "4" in ticks and "-4" in ticks
+    page.click(".vi-pg-train")
+    page.wait_for_function(
+        "() => document.querySelector('[data-playground]').dataset.state === 'done'",
+        timeout=180_000)
+    root = page.locator("[data-playground]")
+    inside = float(root.get_attribute("data-coverage-inside"))
+    beyond = float(root.get_attribute("data-coverage-beyond"))
+    assert 0.85 <= inside <= 0.95, inside
+    assert float(root.get_attribute("data-coverage")) == inside
+    assert beyond < 0.5, beyond  # f runs away from every band beyond the data
+    readout = page.locator(".vi-pg-readout").text_content()
+    assert "데이터 바깥" in readout and "오라클" in readout
+    assert "data=hetero" in page.url

@@ -568,8 +568,8 @@ def test_playground_trains_a_calibrated_band_on_the_served_page(browser_site, la
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + PLAYGROUND_PAGE.format(lang=lang))
-    done = _train_in_page(page, "beta_nll", "1.3", "300")
-    assert done["epoch"] == "300"
+    done = _train_in_page(page, "beta_nll", "1.3", "200")
+    assert done["epoch"] == "200"
     assert 0.87 <= float(done["coverage"]) <= 0.93, done
     assert abs(float(done["width"]) / (2 * Z90 * 1.3) - 1) <= 0.10, done
     if lang == "en":
@@ -595,7 +595,7 @@ def test_playground_trains_from_disk_without_a_network(browser_site):
     try:
         page = context.new_page()
         page.goto((site / PLAYGROUND_PAGE.format(lang="ko")).as_uri())
-        done = _train_in_page(page, "beta_nll", "1.3", "300")
+        done = _train_in_page(page, "beta_nll", "1.3", "200")
         assert 0.87 <= float(done["coverage"]) <= 0.93, done
         assert abs(float(done["width"]) / (2 * Z90 * 1.3) - 1) <= 0.10, done
     finally:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_TIMES = FIXTURES / "notebook-times.json"
 LANGS = ("en", "ko")
-SMALL = Plan(30, ("01",), exercises=1, per_exercise=4, opening=2)
+SMALL = Plan("small", 30, ("01",), exercises=1, per_exercise=4, opening=2)
 
 
 def test_blocks_add_reading_time_run_time_and_exercises():
@@ -48,7 +48,7 @@ def test_reading_time_comes_from_the_chapter(tmp_path):
     longer["cells"][0]["source"] = ["**Time.** About 25 minutes to read."]
     chapter.write_text(json.dumps(longer))
     times = {"measured_on": "2026-01-02", "machine": {}, "en/01-fixture.ipynb": 1.0}
-    rows = plan_rows(Plan(60, ("01",), exercises=0, per_exercise=4, opening=2), "en",
+    rows = plan_rows(Plan("hour", 60, ("01",), exercises=0, per_exercise=4, opening=2), "en",
                      times, tmp_path)
     assert rows[1][:2] == (2, 2 + 25 + 1)  # a longer read, a longer block
 
@@ -89,7 +89,7 @@ def test_each_block_is_reading_plus_run_time_plus_exercises(lang):
 
 def test_a_plan_that_does_not_fit_is_refused():
     times = schedule.load_times(FIXTURE_TIMES)
-    tight = Plan(14, ("01",), exercises=2, per_exercise=4, opening=2)
+    tight = Plan("tight", 14, ("01",), exercises=2, per_exercise=4, opening=2)
     with pytest.raises(ValueError, match="needs 16 minutes before its closing block"):
         plan_rows(tight, "en", times, FIXTURES / "notebooks")
 
@@ -106,7 +106,7 @@ def test_a_chapter_without_a_time_is_refused(tmp_path):
 
 def test_rendered_schedule_has_the_markers_the_page_includes():
     text = render("ko", FIXTURE_TIMES, FIXTURES / "notebooks", (SMALL,))
-    for marker in ("<!-- 30 -->", "<!-- /30 -->", "<!-- measured -->", "<!-- /measured -->"):
+    for marker in ("<!-- small -->", "<!-- /small -->", "<!-- measured -->", "<!-- /measured -->"):
         assert marker in text
     assert "2026-01-02에 Test CPU(2코어, torch 2.13.0+cpu)" in text
     assert "| 시간 | 내용 | 설명 | 실행 시간 | 현장에서 풀 연습문제 |" in text
@@ -131,7 +131,7 @@ def test_workshop_page_includes_every_schedule_and_the_measurement(lang):
         r":end-before: <!-- /\1 -->\n```",
         page,
     )
-    wanted = [str(plan.minutes) for plan in schedule.PLANS] + ["measured"]
+    wanted = [plan.key for plan in schedule.PLANS] + ["measured"]
     assert sorted(includes) == sorted(wanted)
 
 

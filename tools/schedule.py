@@ -4,8 +4,9 @@ Reads ``book/data/notebook-times.json`` (written by ``python -m tools.execute``:
 seconds per notebook, the date and the machine), and from each chapter its reading
 time (the "About N minutes to read" / "읽는 데 N분" of its first cell) and its
 exercise count, and writes ``book/<lang>/_schedule.md``: a 90-minute and a 3-hour
-plan as Markdown tables between ``<!-- 90 -->``/``<!-- /90 -->`` and
-``<!-- 180 -->``/``<!-- /180 -->`` markers, and the measurement note between
+plan of chapters 1-4 and a second 3-hour session of chapters 5-7, as Markdown tables
+between ``<!-- 90 -->``, ``<!-- 180 -->`` and ``<!-- second -->`` markers (each
+closed by ``<!-- /key -->``), and the measurement note between
 ``<!-- measured -->``/``<!-- /measured -->``, for the workshop page to include.
 """
 
@@ -39,6 +40,7 @@ class Plan:
     session.
     """
 
+    key: str  # the include markers: <!-- key --> ... <!-- /key -->
     minutes: int
     chapters: tuple[str, ...]  # chapter numbers, the file names' prefixes
     exercises: int
@@ -49,14 +51,19 @@ class Plan:
     min_closing: int = 5
 
 
-#: The chapters' reading times (15, 30, 30, 40, 45 and 20 minutes) fill 90 minutes
-#: with chapters 1-3 and no exercises in the room, and 3 hours with chapters 1-4 and
-#: one exercise each; chapters 5 and 6 make a second session.
+#: The chapters' reading times (15, 30, 30, 40, 45, 20 and 30 minutes) fill 90
+#: minutes with chapters 1-3 and no exercises in the room, and 3 hours with chapters
+#: 1-4 and one exercise each; chapters 5-7 make a second 3-hour session with two
+#: exercises each.
 PLANS = (
-    Plan(90, ("01", "02", "03"), exercises=0, per_exercise=8, opening=5),
+    Plan("90", 90, ("01", "02", "03"), exercises=0, per_exercise=8, opening=5),
     Plan(
-        180, ("01", "02", "03", "04"), exercises=1, per_exercise=6, opening=10,
-        break_after="02", break_minutes=10,
+        "180", 180, ("01", "02", "03", "04"), exercises=1, per_exercise=6,
+        opening=10, break_after="02", break_minutes=10,
+    ),
+    Plan(
+        "second", 180, ("05", "06", "07"), exercises=2, per_exercise=6, opening=10,
+        break_after="05", break_minutes=10,
     ),
 )
 
@@ -241,7 +248,7 @@ def render(
     ]
     for plan in plans:
         parts += [
-            f"<!-- {plan.minutes} -->", "", text["header"], "|---|---|---:|---:|---|"
+            f"<!-- {plan.key} -->", "", text["header"], "|---|---|---:|---:|---|"
         ]
         for start, end, what, talk, run, exercises in plan_rows(
             plan, lang, times, notebooks
@@ -253,7 +260,7 @@ def render(
         plan_text = text["plan" if plan.exercises else "plan_home"].format(
             per=plan.per_exercise
         )
-        parts += ["", plan_text, "", f"<!-- /{plan.minutes} -->", ""]
+        parts += ["", plan_text, "", f"<!-- /{plan.key} -->", ""]
     note = text["note"].format(
         date=times["measured_on"], cpu=machine.get("cpu", "?"),
         cores=machine.get("cores", "?"), torch=machine.get("torch", "?"),

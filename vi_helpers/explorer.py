@@ -257,9 +257,9 @@ def plot_explorer(result: ExplorerResult, lang: str = "en", ax=None):
            ylabel=label("y", lang),
            title=label("explorer_title", lang, model=label(recipe.label, lang),
                        sigma=result.sigma, epochs=result.epochs))
-    ax.text(0.01, 0.03, summary(result, lang), transform=ax.transAxes, fontsize=9,
+    ax.text(0.01, 0.03, summary(result, lang), transform=ax.transAxes,
             va="bottom", bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper right")
     return ax
 
 

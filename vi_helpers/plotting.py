@@ -177,7 +177,7 @@ def plot_predictive(x, mean, std, data: Dataset, title: str, lang: str = "en",
     pad = 0.6 * (y_hi - y_lo)  # room for the band beyond the data, not for all of f
     ax.set(xlabel=label("x", lang), ylabel=label("y", lang), title=title,
            ylim=(y_lo - pad, y_hi + pad))
-    ax.legend(loc="upper right", markerscale=8, fontsize="small")
+    ax.legend(loc="upper right", markerscale=8)
     return ax
 
 

@@ -8,7 +8,8 @@ const core = require('../../book/_ext/static/playground/vi_playground_core.js');
 test('settings from a URL: valid values are taken', () => {
   const { settings, problems } = core.parseSettings('#model=source&sigma=1.3&epochs=700&seed=4&lr=0.01');
   assert.deepEqual(problems, []);
-  assert.deepEqual(settings, { model: 'source', sigma: 1.3, epochs: 700, seed: 4, lr: 0.01, n: 2000 });
+  assert.deepEqual(settings, { model: 'source', sigma: 1.3, epochs: 700, seed: 4, lr: 0.01, n: 2000,
+    data: 'cubic' });
 });
 
 test('settings from a URL: no value gives the model defaults', () => {
@@ -55,8 +56,10 @@ test('settings from a URL: other keys (a heading anchor) are ignored', () => {
 });
 
 test('settings survive a round trip through the URL', () => {
-  const s = { model: 'mle', sigma: 0.35, epochs: 1234, seed: 7, lr: 0.0005, n: 2000 };
+  const s = { model: 'mle', sigma: 0.35, epochs: 1234, seed: 7, lr: 0.0005, n: 2000, data: 'cubic' };
   assert.deepEqual(core.parseSettings(core.formatSettings(s)).settings, s);
+  const h = Object.assign({}, s, { data: 'hetero' });
+  assert.deepEqual(core.parseSettings(core.formatSettings(h)).settings, h);
 });
 
 test('the data: 80/20 split, sorted, disjoint, the same for the same seed', () => {
@@ -162,4 +165,93 @@ test('the page labels: the same keys in English and Korean', () => {
     delete global.window;
     delete global.document;
   }
+});
+
+test('data set from a URL: chapter 7 is taken, anything else falls back and is said', () => {
+  assert.equal(core.parseSettings('data=hetero').settings.data, 'hetero');
+  assert.equal(core.parseSettings('').settings.data, 'cubic');
+  const { settings, problems } = core.parseSettings('data=%3Cscript%3E&model=mle');
+  assert.equal(settings.data, 'cubic');
+  assert.equal(settings.model, 'mle');
+  assert.deepEqual(problems.map((p) => [p.name, p.problem]), [['data', 'invalid']]);
+});
+
+test("chapter 7's data: noise grows with |x|, a hole, points beyond the data", () => {
+  const d = core.makeHeteroData(2000, 3), again = core.makeHeteroData(2000, 3);
+  assert.deepEqual(Array.from(d.y), Array.from(again.y));
+  assert.equal(d.x.length, 2250);
+  for (let i = 1; i < d.x.length; i++) assert.ok(d.x[i - 1] < d.x[i], 'sorted x');
+  const { inside, hole, beyond } = d.regions;
+  assert.equal(beyond.length, 250);
+  for (const i of beyond) assert.ok(Math.abs(d.x[i]) > 3 && Math.abs(d.x[i]) <= 4.5 + 1e-12);
+  assert.ok(hole.length > 100);
+  for (const i of hole) assert.ok(d.x[i] > 0.75 && d.x[i] < 1.75);
+  for (const i of d.trainIdx) {
+    assert.ok(Math.abs(d.x[i]) <= 3, 'no training point beyond the data');
+    assert.ok(!(d.x[i] > 0.75 && d.x[i] < 1.75), 'no training point in the hole');
+  }
+  const all = new Set([...d.trainIdx, ...inside, ...hole, ...beyond]);
+  assert.equal(all.size, d.x.length, 'the four sets cover every point once');
+  assert.equal(inside.length, Math.floor(0.2 * (2000 - hole.length)));
+  assert.deepEqual(Array.from(d.xVal), Array.from(inside).map((i) => d.x[i]));
+  // the noise: residuals near x = 0 are small, near |x| = 3 about 2
+  const spread = (lo, hi) => {
+    const r = [];
+    for (let i = 0; i < d.x.length; i++) {
+      if (Math.abs(d.x[i]) >= lo && Math.abs(d.x[i]) < hi) r.push(d.y[i] - d.yTrue[i]);
+    }
+    return Math.sqrt(core.variance(r));
+  };
+  assert.ok(Math.abs(spread(0, 0.5) / core.heteroNoiseStd(0.25) - 1) < 0.15, spread(0, 0.5));
+  assert.ok(Math.abs(spread(2.5, 3) / core.heteroNoiseStd(2.75) - 1) < 0.15, spread(2.5, 3));
+  assert.equal(core.heteroNoiseStd(-3), core.heteroNoiseStd(3));
+  assert.ok(Math.abs(core.heteroNoiseStd(3) - 2.01) < 1e-12);
+});
+
+test('the worker on chapter 7: the band spans the points beyond the data, scored by region', () => {
+  const posted = [];
+  const scope = { postMessage: (m) => posted.push(m) };
+  const queue = [];
+  core.serveWorker(scope, { schedule: (f) => queue.push(f) });
+  const settings = Object.assign(core.defaults('mle', 'hetero'), { epochs: 20 });
+  scope.onmessage({ data: { type: 'start', run: 1, settings, reportEvery: 10 } });
+  while (queue.length) queue.shift()();
+  const last = posted[posted.length - 1];
+  assert.equal(last.done, true);
+  assert.equal(last.x[0], -4.5);
+  assert.equal(last.x[last.x.length - 1], 4.5);
+  assert.equal(last.x.length, last.upper.length);
+  assert.deepEqual(Object.keys(last.regions), ['inside', 'hole', 'beyond']);
+  for (const r of Object.values(last.regions)) {
+    assert.ok(r.coverage >= 0 && r.coverage <= 1);
+    assert.ok(r.width > 0 && r.oracleWidth > 0);
+  }
+  // the MLE's one sigma: the same width everywhere, the oracle's grows outward
+  assert.ok(Math.abs(last.regions.beyond.width - last.regions.inside.width) < 1e-9);
+  assert.ok(last.regions.beyond.oracleWidth > last.regions.inside.oracleWidth);
+  assert.equal(last.coverage, last.regions.inside.coverage);
+});
+
+test('the nearest precomputed cell: sigma by difference, epochs by ratio, cubic only', () => {
+  const band = { lower: [-1, -1], median: [0, 0], upper: [1, 1] };
+  const grid = { sigma_keys: ['0.5', '1', '1.5', '2', '3'], epochs: [100, 300, 1000, 3000],
+    cells: {} };
+  for (const s of grid.sigma_keys) for (const e of grid.epochs) grid.cells[`mle|${s}|${e}`] = band;
+  const at = (sigma, epochs, extra) => core.nearestCell(grid, Object.assign(
+    { model: 'mle', sigma, epochs, data: 'cubic' }, extra || {}));
+  assert.equal(at(1.3, 700).key, 'mle|1.5|1000');
+  assert.equal(at(1.2, 540).key, 'mle|1|300'); // 540/300 < 1000/540
+  assert.equal(at(1.2, 560).key, 'mle|1|1000');
+  assert.equal(at(2.6, 5000).key, 'mle|3|3000');
+  assert.equal(at(0.1, 1).key, 'mle|0.5|100');
+  assert.equal(at(1.3, 700, { data: 'hetero' }), null);
+  assert.equal(at(1.3, 700, { model: 'source' }), null); // no such cell
+  assert.equal(core.nearestCell(null, core.defaults('mle')), null);
+  assert.equal(core.nearestCell({ cells: {} }, core.defaults('mle')), null);
+});
+
+test('interpolate: as numpy.interp inside the range, flat outside', () => {
+  const xs = [0, 1, 2], ys = [0, 10, 30];
+  assert.deepEqual(Array.from(core.interpolate([0, 0.5, 1, 1.5, 2], xs, ys)), [0, 5, 10, 20, 30]);
+  assert.deepEqual(Array.from(core.interpolate([-1, 3], xs, ys)), [0, 30]);
 });

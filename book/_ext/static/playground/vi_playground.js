@@ -9,7 +9,9 @@
  * A contract for tests: the root element carries data-playground, data-state
  * (idle | training | done), data-epoch, data-coverage and data-width (held-out
  * coverage and mean width of the current 90 % band); the inputs are named sigma,
- * epochs, seed, lr and model.
+ * epochs, seed, lr, model and data. On chapter 7's data set, data-coverage-inside,
+ * -hole and -beyond hold each region's coverage. While a change waits for its
+ * run, data-preview names the precomputed grid cell on screen (model|sigma|epochs).
  *
  * The settings live in the URL (#model=beta_nll&sigma=1.3&...), so that a teacher
  * can share one. The URL is untrusted: core.parseSettings checks and clamps each
@@ -36,6 +38,13 @@
       model: 'model', sigma: 'noise σ', epochs: 'epochs', seed: 'seed', lr: 'learning rate',
       mle: 'MLE + residual σ', source: "the source's variational regression",
       beta_nll: 'β-NLL, β = 0.5',
+      data: 'data set', cubic: 'the cubic, constant noise (chapters 1–6)',
+      hetero: 'chapter 7: noise grows with |x|, a hole, x beyond the data',
+      heteroSigma: 'σ(x) = 0.3 + 0.57|x|',
+      regions: { inside: 'inside the data', hole: 'in the hole', beyond: 'beyond the data' },
+      regionLine: 'coverage {coverage}, width {width} (oracle {oracle})',
+      nearest: 'First picture: the precomputed run nearest to these settings ' +
+        '(σ = {sigma}, {epochs} epochs, seed 0), until the new run reports.',
       train: 'Train', stop: 'Stop', resume: 'Resume',
       idle: 'Ready: press Train or change a setting.',
       training: 'Training… epoch {epoch} of {epochs}',
@@ -46,7 +55,7 @@
       coverage: 'held-out points in the band', target: 'target 0.900',
       width: 'mean band width', calibrated: 'calibrated: {value}',
       epoch: 'epoch', loss: 'training loss',
-      data: 'noisy data', true_f: 'true function f(x)', band: '90 % band (mu ± 1.645·sigma)',
+      points: 'noisy data', true_f: 'true function f(x)', band: '90 % band (mu ± 1.645·sigma)',
       median: 'median', mle_fit: 'MLE fit',
       bandFigure: 'Data, true function and the model\'s 90 % band',
       lossFigure: 'Training loss by epoch',
@@ -61,6 +70,13 @@
         '이 페이지의 백그라운드 스레드에서 돌립니다. 설정을 바꾸면 학습을 다시 시작합니다.',
       model: '모델', sigma: '잡음 σ', epochs: '에폭', seed: '시드', lr: '학습률',
       mle: 'MLE + 잔차 σ', source: '원문의 변분 회귀', beta_nll: 'β-NLL, β = 0.5',
+      data: '데이터', cubic: '3차 함수, 일정한 잡음 (1–6장)',
+      hetero: '7장: |x|와 함께 커지는 잡음, 빈 구간, 데이터 바깥의 x',
+      heteroSigma: 'σ(x) = 0.3 + 0.57|x|',
+      regions: { inside: '안쪽', hole: '빈 구간', beyond: '데이터 바깥' },
+      regionLine: '포함률 {coverage}, 폭 {width} (오라클 {oracle})',
+      nearest: '첫 그림: 이 설정에 가장 가까운 미리 계산한 결과' +
+        '(σ = {sigma}, {epochs} 에폭, 시드 0)를 새 학습 결과가 나올 때까지 보여 줍니다.',
       train: '학습', stop: '멈춤', resume: '계속',
       idle: '준비됨: 학습 버튼을 누르거나 설정을 바꾸세요.',
       training: '학습 중… {epochs} 에폭 중 {epoch}',
@@ -71,7 +87,7 @@
       coverage: '구간 안의 검증 데이터 비율', target: '목표 0.900',
       width: '평균 구간 폭', calibrated: '보정된 폭: {value}',
       epoch: '에폭', loss: '학습 손실',
-      data: '잡음이 섞인 데이터', true_f: '참 함수 f(x)', band: '90 % 구간 (mu ± 1.645·sigma)',
+      points: '잡음이 섞인 데이터', true_f: '참 함수 f(x)', band: '90 % 구간 (mu ± 1.645·sigma)',
       median: '중앙값', mle_fit: 'MLE 적합',
       bandFigure: '데이터, 참 함수, 모델의 90 % 구간',
       lossFigure: '에폭별 학습 손실',
@@ -111,6 +127,23 @@
   function shown(text) {
     text = String(text);
     return text.length > 24 ? text.slice(0, 24) + '…' : text;
+  }
+
+  function thousands(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
+
+  // The static explorer's grid on this page (its JSON, parsed once, never run),
+  // or null: the playground's instant first picture.
+  var gridCache;
+  function pageGrid() {
+    if (gridCache !== undefined) return gridCache;
+    gridCache = null;
+    var node = document.querySelector('script[type="application/json"][data-role="grid"]');
+    if (!node) return gridCache;
+    try {
+      var g = JSON.parse(node.textContent);
+      if (g && Array.isArray(g.x) && g.cells && typeof g.cells === 'object') gridCache = g;
+    } catch (err) { /* no first picture from the grid; the live run still comes */ }
+    return gridCache;
   }
 
   // --------------------------------------------------------------- the worker
@@ -214,9 +247,12 @@
     var root = el('div', { class: 'vi-playground', 'data-playground': '', 'data-state': 'idle',
       'data-epoch': '0', 'data-coverage': '', 'data-width': '', lang: lang, id: id });
     root.appendChild(el('p', { class: 'vi-pg-title' }, T.title));
-    var d0 = core.makeData(settings.n, settings.sigma, settings.seed);
-    root.appendChild(el('p', { class: 'vi-pg-intro' }, fill(T.intro, {
-      n: settings.n, nTrain: d0.trainIdx.length, nVal: d0.valIdx.length })));
+    var intro = el('p', { class: 'vi-pg-intro' });
+    root.appendChild(intro);
+    function showIntro(data) { // the counts of the data set on screen
+      intro.textContent = fill(T.intro, { n: data.x.length, nTrain: data.trainIdx.length,
+        nVal: data.x.length - data.trainIdx.length });
+    }
 
     // controls: native inputs with labels, so the keyboard and screen readers work
     var controls = el('div', { class: 'vi-pg-controls' });
@@ -236,6 +272,9 @@
       modelIn.appendChild(el('option', { value: key }, T[key]));
     });
     field('model', modelIn);
+    var dataIn = el('select');
+    core.DATASETS.forEach(function (key) { dataIn.appendChild(el('option', { value: key }, T[key])); });
+    field('data', dataIn);
     var r = core.RANGES;
     var sigmaOut = el('output', { for: id + '-sigma' });
     var sigmaIn = field('sigma', el('input', { type: 'range', min: r.sigma.min, max: r.sigma.max,
@@ -267,7 +306,15 @@
     var epochOut = item(T.epoch);
     var coverageOut = item(T.coverage);
     var widthOut = item(T.width);
+    var regionOut = {};
+    Object.keys(T.regions).forEach(function (name) { regionOut[name] = item(T.regions[name]); });
     root.appendChild(readout);
+    function showRegions(on) { // the three regions' lines only for chapter 7's data
+      Object.keys(regionOut).forEach(function (name) {
+        regionOut[name].hidden = !on;
+        regionOut[name].previousSibling.hidden = !on;
+      });
+    }
 
     var bandSvg = svgEl('svg', { viewBox: '0 0 ' + BAND.W + ' ' + BAND.H, role: 'img',
       class: 'vi-pg-band', 'aria-labelledby': id + '-band-title' });
@@ -280,22 +327,49 @@
     slot.appendChild(root);
 
     // ------------------------------------------------------------ the band figure
-    var X = scaleX(BAND, -3, 3), Y = scaleY(BAND, Y_LIMITS[0], Y_LIMITS[1]);
-    axes(bandSvg, BAND, [-3, -2, -1, 0, 1, 2, 3], [-40, -20, 0, 20, 40], X, Y, 'x');
+    var X, Y, grid, layoutFor = null;
+    var frame = svgEl('g');
     var bandPath = svgEl('path', { class: 'vi-pg-band-area' });
     var dataPath = svgEl('path', { class: 'vi-pg-data' });
     var truePath = svgEl('polyline', { class: 'vi-pg-true' });
     var medianPath = svgEl('polyline', { class: 'vi-pg-median' });
-    [bandPath, dataPath, truePath, medianPath].forEach(function (p) { bandSvg.appendChild(p); });
+    [frame, bandPath, dataPath, truePath, medianPath].forEach(function (p) {
+      bandSvg.appendChild(p);
+    });
     var legend = svgEl('g', { class: 'vi-pg-legend' });
     bandSvg.appendChild(legend);
-    var grid = core.linspace(-3, 3, core.CURVE_POINTS);
-    var fGrid = grid.map(core.trueFunction);
-    truePath.setAttribute('points', polyline(grid, fGrid, X, Y));
+
+    // Axes for a data set: x over the data (chapter 7: also beyond it, with the
+    // hole and the outer regions shaded), y wide enough for f there.
+    function layout(data) {
+      if (layoutFor === data.name) return;
+      layoutFor = data.name;
+      while (frame.firstChild) frame.removeChild(frame.firstChild);
+      var r = data.xRange, hetero = data.name === 'hetero';
+      var yLim = hetero ? [-140, 140] : Y_LIMITS;
+      X = scaleX(BAND, r[0], r[1]);
+      Y = scaleY(BAND, yLim[0], yLim[1]);
+      var xTicks = [];
+      for (var t = Math.ceil(r[0]); t <= r[1]; t += 1) xTicks.push(t);
+      axes(frame, BAND, xTicks, hetero ? [-120, -60, 0, 60, 120] : [-40, -20, 0, 20, 40],
+        X, Y, 'x');
+      if (hetero) {
+        [[r[0], -3], core.HOLE, [3, r[1]]].forEach(function (span) {
+          frame.appendChild(svgEl('rect', { class: 'vi-pg-region', x: X(span[0]).toFixed(1),
+            y: BAND.T, width: (X(span[1]) - X(span[0])).toFixed(1),
+            height: BAND.H - BAND.T - BAND.B }));
+        });
+      }
+      grid = core.curveGrid(data);
+      truePath.setAttribute('points', polyline(grid, grid.map(core.trueFunction), X, Y));
+      sigmaIn.disabled = hetero;
+      sigmaOut.textContent = hetero ? T.heteroSigma : fmt(settings.sigma, 2);
+      showRegions(hetero);
+    }
 
     function drawLegend(model) {
       while (legend.firstChild) legend.removeChild(legend.firstChild);
-      var items = [['vi-pg-data-key', T.data], ['vi-pg-true', T.true_f],
+      var items = [['vi-pg-data-key', T.points], ['vi-pg-true', T.true_f],
         ['vi-pg-band-key', T.band], ['vi-pg-median', model === 'mle' ? T.mle_fit : T.median]];
       items.forEach(function (it, i) {
         var x = BAND.L + 10, y = BAND.T + 14 + i * 16;
@@ -305,6 +379,7 @@
     }
 
     function drawData(data) {
+      layout(data);
       var n = data.x.length, step = (n - 1) / (DATA_POINTS - 1), parts = [];
       for (var k = 0; k < DATA_POINTS; k++) {
         var i = Math.round(k * step);
@@ -319,10 +394,11 @@
         medianPath.setAttribute('points', '');
         return;
       }
-      var up = polyline(grid, msg.upper, X, Y);
-      var lo = polyline(grid.slice().reverse(), msg.lower.slice().reverse(), X, Y);
+      var xs = msg.x || grid;
+      var up = polyline(xs, msg.upper, X, Y);
+      var lo = polyline(Array.from(xs).reverse(), Array.from(msg.lower).reverse(), X, Y);
       bandPath.setAttribute('d', 'M' + up + 'L' + lo + 'Z');
-      medianPath.setAttribute('points', polyline(grid, msg.median, X, Y));
+      medianPath.setAttribute('points', polyline(xs, msg.median, X, Y));
     }
 
     // ------------------------------------------------------------ the loss figure
@@ -370,8 +446,9 @@
 
     function showInputs(s) {
       modelIn.value = s.model;
+      dataIn.value = s.data;
       sigmaIn.value = String(s.sigma);
-      sigmaOut.textContent = fmt(s.sigma, 2);
+      sigmaOut.textContent = s.data === 'hetero' ? T.heteroSigma : fmt(s.sigma, 2);
       epochsIn.value = String(s.epochs);
       seedIn.value = String(s.seed);
       lrIn.value = String(s.lr);
@@ -384,7 +461,8 @@
       warning.textContent = list.map(function (p) {
         var key = typed ? (p.problem === 'clamped' ? 'typedClamped' : 'typed')
           : p.problem;
-        var value = p.name === 'model' ? T[settings.model] : String(settings[p.name]);
+        var value = p.name === 'model' || p.name === 'data' ? T[settings[p.name]]
+          : String(settings[p.name]);
         return fill(T[key], { name: T[p.name] || p.name, text: shown(p.text), value: value });
       }).join(' ');
     }
@@ -397,10 +475,32 @@
       } catch (err) { /* some file:// pages refuse: the settings still apply */ }
     }
 
+    // The first picture after a change, drawn at once: the new data, and the
+    // nearest precomputed cell of the page's static explorer; without one (another
+    // data set, or no explorer on the page), the last band on the same data set.
     function showData() {
-      drawData(core.makeData(settings.n, settings.sigma, settings.seed));
-      root.classList.toggle('vi-pg-stale', lastReport !== null);
-      if (lastReport !== null) status.textContent = T.previous;
+      var data = core.dataFor(settings);
+      drawData(data);
+      showIntro(data);
+      root.removeAttribute('data-preview');
+      var near = core.nearestCell(pageGrid(), settings);
+      if (near) {
+        var g = pageGrid();
+        drawBand({ x: grid, lower: core.interpolate(grid, g.x, near.cell.lower),
+          median: core.interpolate(grid, g.x, near.cell.median),
+          upper: core.interpolate(grid, g.x, near.cell.upper) });
+        root.setAttribute('data-preview', near.key);
+        root.classList.add('vi-pg-stale');
+        status.textContent = fill(T.nearest, { sigma: String(near.sigma),
+          epochs: thousands(near.epochs) });
+      } else if (lastReport !== null && lastReport.data === data.name) {
+        drawBand(lastReport);
+        root.classList.add('vi-pg-stale');
+        status.textContent = T.previous;
+      } else {
+        drawBand(null);
+        root.classList.remove('vi-pg-stale');
+      }
     }
 
     function start() {
@@ -412,6 +512,10 @@
       root.setAttribute('data-epoch', '0');
       root.setAttribute('data-coverage', '');
       root.setAttribute('data-width', '');
+      Object.keys(regionOut).forEach(function (name) {
+        regionOut[name].textContent = '–';
+        root.removeAttribute('data-coverage-' + name);
+      });
       status.textContent = fill(T.training, { epoch: 0, epochs: current.epochs });
       setState('training');
       worker.postMessage({ type: 'start', run: runId, settings: current,
@@ -427,11 +531,14 @@
         return;
       }
       lastReport = msg;
+      msg.data = current.data;
       root.classList.remove('vi-pg-stale');
+      root.removeAttribute('data-preview');
       Array.prototype.push.apply(losses, msg.losses);
       drawBand(msg);
       drawLoss(msg.epochs);
-      var calibrated = 2 * core.Z95 * current.sigma;
+      var calibrated = msg.regions ? msg.regions.inside.oracleWidth // mean over x
+        : 2 * core.Z95 * current.sigma;
       root.setAttribute('data-epoch', String(msg.epoch));
       root.setAttribute('data-coverage', fmt(msg.coverage, 3));
       root.setAttribute('data-width', fmt(msg.width, 3));
@@ -439,6 +546,14 @@
       coverageOut.textContent = fmt(msg.coverage, 3) + ' (' + T.target + ')';
       widthOut.textContent = fmt(msg.width, 2) + ' (' +
         fill(T.calibrated, { value: fmt(calibrated, 2) }) + ')';
+      if (msg.regions) {
+        Object.keys(regionOut).forEach(function (name) {
+          var r = msg.regions[name];
+          regionOut[name].textContent = fill(T.regionLine, { coverage: fmt(r.coverage, 3),
+            width: fmt(r.width, 2), oracle: fmt(r.oracleWidth, 2) });
+          root.setAttribute('data-coverage-' + name, fmt(r.coverage, 3));
+        });
+      }
       if (msg.done) {
         status.textContent = fill(T.done, { epochs: msg.epochs, seconds: fmt(msg.seconds, 1) });
         setState('done');
@@ -456,8 +571,10 @@
       var name = event.target.name, list = [];
       if (name === 'model') {
         var model = modelIn.value;
-        settings = Object.assign(core.defaults(model), { sigma: settings.sigma,
+        settings = Object.assign(core.defaults(model, settings.data), { sigma: settings.sigma,
           seed: settings.seed });
+      } else if (name === 'data') {
+        settings.data = core.DATASETS.indexOf(dataIn.value) >= 0 ? dataIn.value : 'cubic';
       } else {
         var r = core.parseNumber(name, event.target.value, settings[name]);
         settings[name] = r.value;
@@ -471,13 +588,13 @@
       restartTimer = setTimeout(start, RESTART_MS);
     }
 
-    [modelIn, sigmaIn, epochsIn, seedIn, lrIn].forEach(function (input) {
+    [modelIn, dataIn, sigmaIn, epochsIn, seedIn, lrIn].forEach(function (input) {
       input.addEventListener('change', onChange);
     });
     sigmaIn.addEventListener('input', function () { // the data follow the slider at once
       sigmaOut.textContent = fmt(+sigmaIn.value, 2);
       var s = core.parseNumber('sigma', sigmaIn.value, settings.sigma).value;
-      drawData(core.makeData(settings.n, s, settings.seed));
+      drawData(core.dataFor(Object.assign({}, settings, { sigma: s })));
     });
     trainBtn.addEventListener('click', start);
     stopBtn.addEventListener('click', function () {
@@ -501,7 +618,7 @@
   function urlSettings() {
     var query = new URLSearchParams(location.search.replace(/^\?/, ''));
     var hash = new URLSearchParams(location.hash.replace(/^#/, ''));
-    ['model', 'sigma', 'epochs', 'seed', 'lr'].forEach(function (k) {
+    ['model', 'sigma', 'epochs', 'seed', 'lr', 'data'].forEach(function (k) {
       if (hash.has(k)) query.set(k, hash.get(k));
     });
     return query.toString();

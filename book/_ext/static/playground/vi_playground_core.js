@@ -118,6 +118,63 @@
     };
   }
 
+  // Chapter 7's noise: sigma(x) = 0.3 + 0.57|x| (vi_helpers.hetero_noise_std).
+  function heteroNoiseStd(x) { return 0.3 + 0.57 * Math.abs(x); }
+  var HOLE = [0.75, 1.75]; // chapter 7's hole in the training x
+  var BEYOND = 4.5; // and its points beyond the data, 3 < |x| <= 4.5
+
+  // Chapter 7's data set, as vi_helpers.make_hetero_dataset builds it (with our
+  // own generator): n points on linspace(-3, 3, n) with noise sigma(x), n/8 more
+  // beyond the data (half on each side); every point in the hole is held out
+  // ("hole"), int(0.2·rest) of the others too ("inside", between the training
+  // points), and the points beyond the data ("beyond"). xVal and yVal are the
+  // "inside" points, so that the band's score means what it means on the cubic.
+  function makeHeteroData(n, seed) {
+    var half = Math.floor(n / 16), right = linspace(3, BEYOND, half + 1).slice(1);
+    var grid = linspace(-3, 3, n), total = n + 2 * half;
+    var x = new Float64Array(total);
+    for (var i = 0; i < half; i++) { x[i] = -right[half - 1 - i]; x[half + n + i] = right[i]; }
+    x.set(grid, half);
+    var noise = new Random(seed, STREAM.noise);
+    var yTrue = new Float64Array(total), y = new Float64Array(total);
+    for (i = 0; i < total; i++) {
+      yTrue[i] = trueFunction(x[i]);
+      y[i] = yTrue[i] + heteroNoiseStd(x[i]) * noise.normal();
+    }
+    var hole = [], pool = [], beyond = [];
+    for (i = 0; i < total; i++) {
+      if (i < half || i >= half + n) beyond.push(i);
+      else if (HOLE[0] < x[i] && x[i] < HOLE[1]) hole.push(i);
+      else pool.push(i);
+    }
+    var split = new Random(SPLIT_SEED, STREAM.split); // a partial Fisher–Yates
+    var nInside = Math.floor(0.2 * pool.length), order = pool.slice();
+    for (i = 0; i < nInside; i++) {
+      var j = i + Math.floor(split.uniform() * (order.length - i));
+      var t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+    var byNumber = function (a, b) { return a - b; };
+    var inside = Int32Array.from(order.slice(0, nInside).sort(byNumber));
+    var trainIdx = Int32Array.from(order.slice(nInside).sort(byNumber));
+    var ms = 0;
+    for (i = 0; i < trainIdx.length; i++) ms += Math.pow(heteroNoiseStd(x[trainIdx[i]]), 2);
+    var d = fromArrays(x, y, yTrue, trainIdx, inside, Math.sqrt(ms / trainIdx.length), seed);
+    d.name = 'hetero';
+    d.regions = { inside: inside, hole: Int32Array.from(hole), beyond: Int32Array.from(beyond) };
+    d.xRange = [-BEYOND, BEYOND];
+    return d;
+  }
+
+  // The data set a page's settings ask for: 'cubic' (chapters 1–6) or 'hetero'.
+  var DATASETS = ['cubic', 'hetero'];
+  function dataFor(settings) {
+    if (settings.data === 'hetero') return makeHeteroData(settings.n, settings.seed);
+    var d = makeData(settings.n, settings.sigma, settings.seed);
+    d.name = 'cubic';
+    d.xRange = [-3, 3];
+    return d;
+  }
+
   function mean(a) {
     var s = 0;
     for (var i = 0; i < a.length; i++) s += a[i];
@@ -490,7 +547,7 @@
     source: { make: function (d, r) { return new SourceModel(d, r); },
       lr: 1e-3, epochs: 1000, needsEps: true },
     beta_nll: { make: function (d, r) { return new BetaNLLModel(d, r, 0.5); },
-      lr: 3e-3, epochs: 300, needsEps: false },
+      lr: 3e-3, epochs: 200, needsEps: false },
   };
 
   // ---------------------------------------------------------------- optimiser
@@ -537,6 +594,20 @@
     return { coverage: inside / y.length, width: width / y.length };
   }
 
+  // The same score in each of chapter 7's regions, next to the oracle's width
+  // (2·1.645·sigma(x) averaged over the region's x): {inside: {...}, hole, beyond}.
+  function regionScores(model, data) {
+    var out = {};
+    Object.keys(data.regions).forEach(function (name) {
+      var idx = data.regions[name], x = pick(data.x, idx);
+      var s = score(model.predict(x), pick(data.y, idx)), oracle = 0;
+      for (var i = 0; i < x.length; i++) oracle += 2 * Z95 * heteroNoiseStd(x[i]);
+      s.oracleWidth = oracle / x.length;
+      out[name] = s;
+    });
+    return out;
+  }
+
   // One training run, as vi_helpers.fit: every epoch one full-batch Adam step;
   // step() returns the training loss before the step (what fit logs).
   // options.weights: arrays to load in parameters() order (torch's);
@@ -546,7 +617,7 @@
     var spec = MODELS[settings.model];
     if (!spec) throw new Error('model must be one of ' + Object.keys(MODELS));
     this.settings = settings;
-    this.data = data || makeData(settings.n, settings.sigma, settings.seed);
+    this.data = data || dataFor(settings);
     this.model = spec.make(this.data, new Random(settings.seed, STREAM.init));
     if (options.weights) loadWeights(this.model, options.weights);
     this.optimizer = new Adam(this.model.parameters(), settings.lr);
@@ -568,6 +639,9 @@
   Trainer.prototype.done = function () { return this.epoch >= this.settings.epochs; };
   Trainer.prototype.score = function () {
     return score(this.model.predict(this.data.xVal), this.data.yVal);
+  };
+  Trainer.prototype.regions = function () {
+    return this.data.regions ? regionScores(this.model, this.data) : null;
   };
   // The band on a grid of x: lower, median and upper curves.
   Trainer.prototype.band = function (x) {
@@ -607,10 +681,10 @@
   };
   var N_POINTS = 2000; // the explorer's data size: 1,600 for training, 400 held out
 
-  function defaults(model) {
+  function defaults(model, data) {
     model = MODELS[model] ? model : 'beta_nll';
     return { model: model, sigma: 1.5, epochs: MODELS[model].epochs, seed: 0,
-      lr: MODELS[model].lr, n: N_POINTS };
+      lr: MODELS[model].lr, n: N_POINTS, data: DATASETS.indexOf(data) >= 0 ? data : 'cubic' };
   }
 
   // One value of the URL: a finite number, clamped to its range (integers rounded).
@@ -637,7 +711,12 @@
       problems.push({ name: 'model', problem: 'invalid', text: model });
       model = null;
     }
-    var settings = defaults(model);
+    var data = params.get('data');
+    if (data !== null && DATASETS.indexOf(data) < 0) {
+      problems.push({ name: 'data', problem: 'invalid', text: data });
+      data = null;
+    }
+    var settings = defaults(model, data);
     Object.keys(RANGES).forEach(function (name) {
       var raw = params.get(name);
       if (raw === null) return;
@@ -651,7 +730,42 @@
   // The settings as a query string, in a fixed order (for the URL and as a key).
   function formatSettings(s) {
     return 'model=' + s.model + '&sigma=' + s.sigma + '&epochs=' + s.epochs
-      + '&seed=' + s.seed + '&lr=' + s.lr;
+      + '&seed=' + s.seed + '&lr=' + s.lr + '&data=' + s.data;
+  }
+
+  // ------------------------------------------------------- the precomputed grid
+  //
+  // The static explorer of the same page embeds python -m tools.grid's cells (the
+  // cubic data, seed 0): a change first shows the nearest cell, drawn at once,
+  // while the new run starts. Nearest: sigma by difference, epochs by ratio.
+
+  function nearestCell(grid, settings) {
+    if (!grid || settings.data !== 'cubic' || !grid.cells) return null;
+    var sigmas = (grid.sigma_keys || []).map(Number), epochs = grid.epochs || [];
+    if (!sigmas.length || !epochs.length) return null;
+    var s = sigmas.reduce(function (a, b) {
+      return Math.abs(b - settings.sigma) < Math.abs(a - settings.sigma) ? b : a;
+    });
+    var e = epochs.reduce(function (a, b) {
+      return Math.abs(Math.log(b / settings.epochs)) < Math.abs(Math.log(a / settings.epochs))
+        ? b : a;
+    });
+    var key = settings.model + '|' + grid.sigma_keys[sigmas.indexOf(s)] + '|' + e;
+    var cell = grid.cells[key];
+    if (!cell || !cell.lower || !cell.median || !cell.upper) return null;
+    return { key: key, sigma: s, epochs: e, cell: cell };
+  }
+
+  // Linear interpolation of (xs, ys) at each x (xs increasing), as numpy.interp.
+  function interpolate(x, xs, ys) {
+    var out = new Float64Array(x.length), j = 0;
+    for (var i = 0; i < x.length; i++) {
+      while (j < xs.length - 2 && xs[j + 1] < x[i]) j++;
+      var t = (x[i] - xs[j]) / (xs[j + 1] - xs[j]);
+      t = Math.max(0, Math.min(1, t));
+      out[i] = ys[j] + t * (ys[j + 1] - ys[j]);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- the worker
@@ -664,6 +778,12 @@
   var SLICE_MS = 15;
   var CURVE_POINTS = 121; // x grid of the band, as the explorer's
 
+  // The x of the drawn band: the data's range, beyond the data for chapter 7.
+  function curveGrid(data) {
+    var r = data.xRange || [-3, 3];
+    return linspace(r[0], r[1], Math.round((CURVE_POINTS - 1) * (r[1] - r[0]) / 6) + 1);
+  }
+
   function now() {
     return typeof performance !== 'undefined' ? performance.now() : Date.now();
   }
@@ -672,11 +792,12 @@
     options = options || {};
     var schedule = options.schedule || function (f) { setTimeout(f, 0); };
     var trainer = null, run = 0, running = false, reportEvery = 5, sent = 0, started = 0;
-    var grid = linspace(-3, 3, CURVE_POINTS);
+    var grid = null;
 
     function report() {
       var s = trainer.score(), band = trainer.band(grid);
       scope.postMessage({
+        x: Array.from(grid), regions: trainer.regions(),
         type: 'progress', run: run, epoch: trainer.epoch, epochs: trainer.settings.epochs,
         losses: trainer.losses.slice(sent), firstEpoch: sent + 1,
         lower: Array.from(band.lower), median: Array.from(band.median),
@@ -710,6 +831,7 @@
       if (msg.type === 'start') {
         run = msg.run;
         trainer = new Trainer(msg.settings);
+        grid = curveGrid(trainer.data);
         reportEvery = msg.reportEvery || 5;
         sent = 0;
         started = now();
@@ -732,7 +854,9 @@
     BetaNLLModel: BetaNLLModel, MODELS: MODELS, Adam: Adam, score: score,
     Trainer: Trainer, RANGES: RANGES, N_POINTS: N_POINTS, CURVE_POINTS: CURVE_POINTS,
     defaults: defaults, parseNumber: parseNumber, parseSettings: parseSettings,
-    formatSettings: formatSettings,
-    serveWorker: serveWorker,
+    formatSettings: formatSettings, serveWorker: serveWorker,
+    heteroNoiseStd: heteroNoiseStd, makeHeteroData: makeHeteroData, HOLE: HOLE,
+    DATASETS: DATASETS, dataFor: dataFor, regionScores: regionScores, curveGrid: curveGrid,
+    nearestCell: nearestCell, interpolate: interpolate,
   };
 });
