@@ -122,12 +122,58 @@ def test_explore_restores_the_thread_count():
         (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
         (dict(seed=True), r"seed must be a non-negative integer, got True"),
         (dict(n=50), r"n must be at least 100, got 50"),
+        (dict(data="ch7"), r"data must be one of \['cubic', 'hetero'\], got 'ch7'"),
     ],
 )
 def test_explore_rejects_out_of_range_settings(kwargs, message):
     args = dict(sigma=1.5, epochs=100, model="mle", seed=0, n=300) | kwargs
     with pytest.raises(ValueError, match=message):
         ex.explore(**args)
+
+
+def test_chapter_7_data_in_the_explorer():
+    """data="hetero": chapter 7's data, x out to ±4.5, each region scored; the
+    MLE's one σ gives one width everywhere, the oracle's grows outward."""
+    r = ex.explore(1.5, 100, "mle", seed=0, n=400, data="hetero")
+    assert r.data == "hetero" and r.x[0] == -4.5 and r.x[-1] == 4.5
+    assert len(r.x) == len(r.upper) == 181
+    assert list(r.regions) == ["inside", "hole", "beyond"]
+    widths = [w for _, w, _ in r.regions.values()]
+    assert max(widths) - min(widths) < 1e-4 * widths[0]
+    oracle = {k: o for k, (_, _, o) in r.regions.items()}
+    assert oracle["beyond"] > oracle["inside"] > oracle["hole"] > 0
+    assert r.coverage == r.regions["inside"][0]
+    assert r.n == 400 + 2 * (400 // 16)
+    # the same sigma argument changes nothing: the noise is the data set's own
+    again = ex.explore(0.5, 100, "mle", seed=0, n=400, data="hetero")
+    assert np.array_equal(again.upper, r.upper)
+    cubic = ex.explore(1.5, 100, "mle", seed=0, n=400)
+    assert cubic.regions is None and cubic.x[-1] == 3
+    vh.use_language("ko")
+    ax = ex.plot_explorer(r, "ko")
+    vh.use_language("en")
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "데이터 바깥" in texts and "오라클" in texts
+    assert ax.get_xlim() == (-4.5, 4.5)
+
+
+def test_the_widget_offers_chapter_7_data():
+    pytest.importorskip("ipywidgets")
+    from vi_helpers.widgets import Explorer
+
+    vh.use_language("ko")  # the Hangul font for the figure
+    w = Explorer(lang="ko", sigma=0.5, epochs=100, model="mle",
+                 cache=wx.ResultCache(), n=300, data="hetero")
+    try:
+        assert w.sigma.disabled
+        assert w.last.result(60).data == "hetero"
+        assert w.settings()[-1] == "hetero"
+        w.data.value = "cubic"
+        assert not w.sigma.disabled
+        assert w.last.result(60).regions is None
+    finally:
+        w.close()
+        vh.use_language("en")
 
 
 def test_one_training_gives_every_epoch_of_a_row():

@@ -116,6 +116,8 @@ def make_dataset(
 HETERO_NOISE = (0.3, 0.57)
 #: Chapter 7's held-out regions, in the order the book scores them.
 REGIONS = ("inside", "hole", "beyond")
+#: Chapter 7's hole in the training x: every point in (0.75, 1.75) is held out.
+HOLE = (0.75, 1.75)
 
 
 def hetero_noise_std(x):
@@ -177,7 +179,7 @@ class HeteroDataset(Dataset):
 def make_hetero_dataset(
     n: int = 4000,
     n_beyond: int = 500,
-    hole: tuple[float, float] = (0.75, 1.75),
+    hole: tuple[float, float] = HOLE,
     val_fraction: float = 0.2,
     seed: int = 0,
 ) -> HeteroDataset:

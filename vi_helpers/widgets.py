@@ -24,6 +24,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from . import _validate
 from .explorer import (
+    DATASETS,
     DEFAULT_N,
     EPOCH_STOPS,
     MODELS,
@@ -105,11 +106,12 @@ CACHE = ResultCache()
 def cached_explore(*settings, cache: ResultCache = CACHE, callback=None):
     """:func:`vi_helpers.explorer.explore` through an LRU cache: a setting seen
     before returns at once (the very same object). A cancelled training stores
-    nothing. ``settings`` are explore's ``sigma, epochs, model, seed, n``."""
+    nothing. ``settings`` are explore's ``sigma, epochs, model, seed, n, data``."""
     key = check_settings(*settings)
     hit = cache.get(key)
     if hit is None:
-        hit = explore(*key, callback=callback)
+        sigma, epochs, model, seed, n, data = key
+        hit = explore(sigma, epochs, model, seed, n, callback=callback, data=data)
         cache.put(key, hit)
     return hit
 
@@ -145,10 +147,11 @@ class Explorer:
         seed: int = 0,
         n: int = DEFAULT_N,
         cache: ResultCache = CACHE,
+        data: str = "cubic",
     ) -> None:
         self.lang = check_language(lang)
-        sigma, epochs, model, seed, self.n = check_settings(sigma, epochs, model,
-                                                            seed, n)
+        sigma, epochs, model, seed, self.n, data = check_settings(
+            sigma, epochs, model, seed, n, data)
         if epochs not in EPOCH_STOPS:
             raise ValueError(f"epochs must be one of {EPOCH_STOPS}, got {epochs!r}")
         self.cache = cache
@@ -157,12 +160,12 @@ class Explorer:
         self._pngs: OrderedDict[tuple, bytes] = OrderedDict()
         self._draw = threading.Lock()
         self.last: Future | None = None  # the latest request's future
-        self._make_controls(sigma, epochs, model, seed)
+        self._make_controls(sigma, epochs, model, seed, data)
         self.request()
 
     # -------------------------------------------------------------- controls
 
-    def _make_controls(self, sigma, epochs, model, seed) -> None:
+    def _make_controls(self, sigma, epochs, model, seed, data) -> None:
         lang = self.lang
         style = {"description_width": "initial"}
         self.sigma = W.FloatSlider(
@@ -182,23 +185,32 @@ class Explorer:
             value=seed, min=0, max=9999, description=label("seed_choice", lang),
             style=style, layout=W.Layout(width="9em"),
         )
+        self.data = W.Dropdown(
+            options=[(label(f"data_{name}", lang), name) for name in DATASETS],
+            value=data, description=label("data_choice", lang), style=style,
+        )
+        self.sigma.disabled = data == "hetero"  # chapter 7's noise is σ(x)
+        self.data.observe(
+            lambda change: setattr(self.sigma, "disabled", change.new == "hetero"),
+            names="value")
         self.progress = W.IntProgress(min=0, max=epochs, value=0,
                                       layout=W.Layout(width="14em"))
         self.status = W.Label()
         self.image = W.Image(format="png")
-        for control in (self.sigma, self.epochs, self.model, self.seed):
+        for control in (self.sigma, self.epochs, self.model, self.seed, self.data):
             control.observe(lambda _change: self.request(), names="value")
         self.ui = W.VBox([
             W.HBox([self.sigma, self.epochs]),
             W.HBox([self.model, self.seed]),
+            self.data,
             W.HBox([self.progress, self.status]),
             self.image,
         ])
 
     def settings(self) -> tuple:
-        """The controls' current setting: (sigma, epochs, model, seed, n)."""
+        """The controls' current setting: (sigma, epochs, model, seed, n, data)."""
         return check_settings(self.sigma.value, self.epochs.value, self.model.value,
-                              self.seed.value, self.n)
+                              self.seed.value, self.n, self.data.value)
 
     # -------------------------------------------------------------- requests
 
@@ -284,7 +296,8 @@ class Explorer:
         self.generation.new()  # cancels a running training
         if self._worker is not None:
             self._worker.join()
-        for w in (self.sigma, self.epochs, self.model, self.seed, self.progress,
+        for w in (self.sigma, self.epochs, self.model, self.seed, self.data,
+                  self.progress,
                   self.status, self.image, *self.ui.children, self.ui):
             w.close()
 
