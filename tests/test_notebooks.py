@@ -243,6 +243,16 @@ def test_committed_executed(path):
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_no_cell_relies_on_a_trailing_semicolon(path):
+    """A trailing ';' hid a cell's last value when tools.execute ran it, but not
+    under nbval (chapters 4 and 5, 2026-12-02: a Legend repr appeared), so the
+    outputs differed. End a figure cell with plt.show() instead."""
+    ends = [i for i, c in enumerate(read(path).cells)
+            if c.cell_type == "code" and c.source.rstrip().endswith(";")]
+    assert ends == [], f"cells {ends} end with ';'"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_outputs_are_clean(path):
     assert check_clean_outputs(read(path)) == []
 

@@ -119,6 +119,21 @@ def test_no_broken_internal_links():
     )
 
 
+def test_figures_are_numbered_captioned_and_described_in_the_pages_language():
+    """Every chapter figure: a number ("Fig. N" / "그림 N"), a caption, alt text."""
+    site = _site()
+    for lang, word in (("en", "Fig."), ("ko", "그림")):
+        for page in sorted((site / "notebooks" / lang).glob("0*.html")):
+            text = page.read_text(encoding="utf-8")
+            numbers = re.findall(r'<span class="caption-number">([^<]*)</span>', text)
+            assert numbers, f"{page.name} ({lang}) has no numbered figure"
+            assert all(n.startswith(word + " ") for n in numbers), (page.name, numbers)
+            for img in re.findall(r"<img[^>]*>", text):
+                if "cell_output" in text and "data:image" not in img:
+                    alt = re.search(r'alt="([^"]*)"', img)
+                    assert alt and len(alt.group(1)) > 20, (page.name, img[:120])
+
+
 def test_every_toc_page_was_built_in_both_languages():
     site = _site()
     pages = toc_pages()
@@ -308,6 +323,36 @@ def _check_explorers(page) -> list[str]:
     return problems
 
 
+def _figure_legibility(page) -> list[str]:
+    """Every notebook figure as displayed: crisp (its natural size at least its
+    displayed size) and with tick labels at least about 12 CSS pixels tall.
+
+    The figures are drawn ``vh.use_language``'s way: ``figure.dpi`` 100, at twice
+    the pixels (retina), so the ``width`` attribute is the figure's width in
+    inches times 100, and a label of p points is p/72 · 100 · shown/width CSS px.
+    """
+    from vi_helpers.i18n import FIGURE_STYLE
+
+    points = min(FIGURE_STYLE["xtick.labelsize"], FIGURE_STYLE["ytick.labelsize"])
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('.cell_output img')].map(i => ({
+              src: i.getAttribute('src'), natural: i.naturalWidth,
+              attr: +i.getAttribute('width') || i.naturalWidth,
+              shown: i.getBoundingClientRect().width}))"""
+    )
+    problems = []
+    for img in shown:
+        if img["shown"] == 0:  # inside a closed solution toggle
+            continue
+        if img["natural"] < img["shown"]:
+            problems.append(f"{img['src']}: {img['natural']} px shown at "
+                            f"{img['shown']:.0f} CSS px (blurred)")
+        tick_px = points / 72 * 100 * img["shown"] / img["attr"]
+        if tick_px < 11.5:
+            problems.append(f"{img['src']}: tick labels {tick_px:.1f} CSS px tall")
+    return problems
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("page_info", PAGES, ids=[p.slug for p in PAGES])
 def test_page_in_browser(browser_site, page_info: Page):
@@ -393,6 +438,7 @@ def test_page_in_browser(browser_site, page_info: Page):
         )
         if broken:
             problems.append(f"images not loaded: {broken[:5]}")
+        problems += _figure_legibility(page)
 
         # Hangul drawn with a Korean font (the Noto Sans KR web font, or a system
         # CJK font), never boxes

@@ -19,6 +19,7 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {vi_site: book/_ext}``)
 from __future__ import annotations
 
 import html
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,20 @@ def _static_explorer(
     context["body"] = fill_slots(body, page_language(pagename))
 
 
+#: Sphinx numbers figures with one format for the whole site ("Fig. %s"); Korean
+#: pages call a figure 그림. The caption's number is a span of its own.
+FIGURE_NUMBER = re.compile(r'(<span class="caption-number">)Fig\. (\d+)')
+
+
+def _figure_label(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """"Fig. 3" becomes "그림 3" in the captions of Korean pages."""
+    body = context.get("body")
+    if body and page_language(pagename) == "ko":
+        context["body"] = FIGURE_NUMBER.sub(r"\1그림 \2", body)
+
+
 # ------------------------------------------------ navigation: stay in one language
 def part_language(pagename: str) -> str | None:
     """``en`` or ``ko`` for a page of a language part, None for a shared page.
@@ -263,6 +278,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     app.connect("html-page-context", _same_language_neighbours)
     app.connect("html-page-context", _static_explorer)
+    app.connect("html-page-context", _figure_label)
     app.connect("html-page-context", _playground_assets)
     app.connect("html-page-context", _dedupe_assets, priority=900)  # after myst-nb
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
