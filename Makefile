@@ -51,8 +51,12 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(PY) -m pytest notebooks
 
+# Two worker processes (JOBS=1 for one): the trainings and notebook kernels run on
+# one thread each, so a 2-core machine runs two at once; --dist loadscope keeps each
+# notebook (and each test module) on one worker, as nbval needs.
+JOBS ?= 2
 test: $(STAMP) lint book
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadscope
 
 notebooks: $(STAMP)
 	$(PY) -m tools.execute notebooks

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from shared_training import table_data, table_model
 from torch.distributions import Normal, kl_divergence
 
 import vi_helpers as vh
@@ -149,18 +150,19 @@ def test_losses_refuse_bad_input():
 
 @pytest.fixture(scope="module")
 def data():
-    return vh.make_dataset(seed=0)
+    return table_data(0)
 
 
 @pytest.fixture(scope="module")
 def trained(data):
     """Each model of the table, trained once; predictive mean and std on x_val.
 
-    ``vh.recipes.train`` trains on one intra-op thread, as ``make evaluate`` does.
+    ``vh.recipes.train`` trains on one intra-op thread, as ``make evaluate`` does;
+    ``test_evaluate`` reuses these trainings when it runs in the same process.
     """
     out = {}
     for key in ("source", "beta_nll", "bbb"):
-        model, history = vh.recipes.train(key, data, seed=0)
+        model, history = table_model(key, 0)
         g = torch.Generator().manual_seed(0)
         mean, std = vh.predictive_normal(model, data.x_val, generator=g)
         out[key] = (model, history, mean, std)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from shared_training import table_data, table_model
 
 import vi_helpers as vh
 from tools import evaluate as ev
@@ -122,8 +123,8 @@ def test_one_seed_of_every_model_retrains_to_the_committed_predictions(committed
     rounding unless the code, the recipe or torch changed; a change of the
     optimiser's arithmetic moved Bayes by Backprop's means by up to 0.19.
     """
-    data = vh.make_dataset(n=10000, sigma=1.5, seed=0)
-    model, _ = vh.recipes.train(key, data, seed=0)
+    data = table_data(0)
+    model, _ = table_model(key, 0)
     g = torch.Generator().manual_seed(0)
     mean, std = vh.predictive_normal(model, data.x_val, generator=g)
     stored = committed["held_out"]["seeds"]["0"]["models"][key]

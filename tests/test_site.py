@@ -125,13 +125,15 @@ def test_figures_are_numbered_captioned_and_described_in_the_pages_language():
     for lang, word in (("en", "Fig."), ("ko", "그림")):
         for page in sorted((site / "notebooks" / lang).glob("0*.html")):
             text = page.read_text(encoding="utf-8")
-            numbers = re.findall(r'<span class="caption-number">([^<]*)</span>', text)
-            assert numbers, f"{page.name} ({lang}) has no numbered figure"
-            assert all(n.startswith(word + " ") for n in numbers), (page.name, numbers)
-            for img in re.findall(r"<img[^>]*>", text):
-                if "cell_output" in text and "data:image" not in img:
-                    alt = re.search(r'alt="([^"]*)"', img)
-                    assert alt and len(alt.group(1)) > 20, (page.name, img[:120])
+            figures = re.findall(r"<figure.*?</figure>", text, re.S)
+            outputs = re.findall(r'<img[^>]*src="[^"]*_images/[^"]*"[^>]*>', text)
+            assert len(figures) == len(outputs), (page.name, "a figure without caption")
+            for fig in figures:
+                number = re.search(r'<span class="caption-number">([^<]*)</span>', fig)
+                assert number and number.group(1).startswith(word + " "), (
+                    page.name, fig[:200])
+                alt = re.search(r'<img[^>]*alt="([^"]*)"', fig)
+                assert alt and len(alt.group(1)) > 20, (page.name, fig[:200])
 
 
 def test_every_toc_page_was_built_in_both_languages():
@@ -328,8 +330,9 @@ def _figure_legibility(page) -> list[str]:
     displayed size) and with tick labels at least about 12 CSS pixels tall.
 
     The figures are drawn ``vh.use_language``'s way: ``figure.dpi`` 100, at twice
-    the pixels (retina), so the ``width`` attribute is the figure's width in
-    inches times 100, and a label of p points is p/72 · 100 · shown/width CSS px.
+    the pixels (retina), so the width myst-nb sets in the image's style is the
+    figure's width in inches times 100, and a label of p points is
+    p/72 · 100 · shown/width CSS px. The figure must also keep its aspect ratio.
     """
     from vi_helpers.i18n import FIGURE_STYLE
 
@@ -337,8 +340,12 @@ def _figure_legibility(page) -> list[str]:
     shown = page.evaluate(
         """() => [...document.querySelectorAll('.cell_output img')].map(i => ({
               src: i.getAttribute('src'), natural: i.naturalWidth,
-              attr: +i.getAttribute('width') || i.naturalWidth,
-              shown: i.getBoundingClientRect().width}))"""
+              attr: parseFloat(i.style.width) || +i.getAttribute('width')
+                    || i.naturalWidth / 2,
+              ratio: i.naturalWidth / i.naturalHeight,
+              shown: i.getBoundingClientRect().width,
+              shownRatio: i.getBoundingClientRect().width
+                          / i.getBoundingClientRect().height}))"""
     )
     problems = []
     for img in shown:
@@ -347,6 +354,9 @@ def _figure_legibility(page) -> list[str]:
         if img["natural"] < img["shown"]:
             problems.append(f"{img['src']}: {img['natural']} px shown at "
                             f"{img['shown']:.0f} CSS px (blurred)")
+        if abs(img["shownRatio"] / img["ratio"] - 1) > 0.02:
+            problems.append(f"{img['src']}: squashed (aspect {img['shownRatio']:.2f} "
+                            f"shown, {img['ratio']:.2f} drawn)")
         tick_px = points / 72 * 100 * img["shown"] / img["attr"]
         if tick_px < 11.5:
             problems.append(f"{img['src']}: tick labels {tick_px:.1f} CSS px tall")
