@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# pytest's worker processes (JOBS=1 for one): the trainings and notebook kernels run
+# on one thread each, so a 2-core machine runs two at once; --dist loadscope keeps
+# each notebook (and each test module) on one worker, as nbval needs.
+JOBS   ?= 2
 
 .PHONY: help venv book test unit nbval lint notebooks lab bench evaluate roads explorer-grid student doctor clean
 
@@ -46,15 +50,11 @@ lint: $(STAMP)
 
 # the fast tier: every test but the slow ones (long trainings, notebooks, browsers)
 unit: $(STAMP)
-	$(PY) -m pytest tests -m "not slow" -p no:nbval -o addopts=-ra
+	$(PY) -m pytest tests -m "not slow" -p no:nbval -o addopts=-ra -n $(JOBS) --dist loadscope
 
 nbval: $(STAMP)
 	$(PY) -m pytest notebooks
 
-# Two worker processes (JOBS=1 for one): the trainings and notebook kernels run on
-# one thread each, so a 2-core machine runs two at once; --dist loadscope keeps each
-# notebook (and each test module) on one worker, as nbval needs.
-JOBS ?= 2
 test: $(STAMP) lint book
 	$(PY) -m pytest -n $(JOBS) --dist loadscope
 

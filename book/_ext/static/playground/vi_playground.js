@@ -519,7 +519,9 @@
       status.textContent = fill(T.training, { epoch: 0, epochs: current.epochs });
       setState('training');
       worker.postMessage({ type: 'start', run: runId, settings: current,
-        reportEvery: Math.max(1, Math.min(10, Math.round(current.epochs / 100))) });
+        // about 40 redraws a run: each costs a pass over the band's x and the
+        // held-out points, and ends a slice of training
+        reportEvery: Math.max(1, Math.min(25, Math.round(current.epochs / 40))) });
     }
 
     function onMessage(event) {

@@ -788,9 +788,19 @@
     return typeof performance !== 'undefined' ? performance.now() : Date.now();
   }
 
+  // The next slice as a new task of the event loop, so that 'stop' is heard in
+  // between. A MessageChannel message, where there is one: setTimeout(f, 0) waits
+  // at least 4 ms once calls nest, a fifth of each 15-ms slice.
+  function nextTask() {
+    if (typeof MessageChannel === 'undefined') return function (f) { setTimeout(f, 0); };
+    var channel = new MessageChannel(), queue = [];
+    channel.port1.onmessage = function () { var f = queue.shift(); if (f) f(); };
+    return function (f) { queue.push(f); channel.port2.postMessage(0); };
+  }
+
   function serveWorker(scope, options) {
     options = options || {};
-    var schedule = options.schedule || function (f) { setTimeout(f, 0); };
+    var schedule = options.schedule || nextTask();
     var trainer = null, run = 0, running = false, reportEvery = 5, sent = 0, started = 0;
     var grid = null;
 
