@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import RESULTS, ROOT  # noqa: E402
+from benchmarks.common import RESULTS, ROOT, summary  # noqa: E402
 
 LANGS = ("en", "ko")
 SECTIONS = ("machine", "training", "threads", "band", "good_fit", "explorer_fit",
@@ -659,10 +659,8 @@ def _kb(n: int) -> str:
 
 
 def _med(values: list[float], fmt) -> str:
-    """'median (min–max)' of a plain list."""
-    v = sorted(values)
-    med = v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
-    return fmt(med) if len(v) == 1 else f"{fmt(med)} ({fmt(v[0])}–{fmt(v[-1])})"
+    """'median (min–max)' of a plain list of samples."""
+    return spread(summary(values), fmt)
 
 
 def playground_md(res: dict, t: dict) -> str:
