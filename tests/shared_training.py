@@ -1,9 +1,9 @@
-"""Trainings that several test modules need, done once per test process.
+"""The evaluation table's data and seed-0 trainings, made once per test process.
 
 ``make evaluate``'s seed 0 of a model of the table (``vh.recipes.train`` on the
-table's data, n = 10,000, σ = 1.5) is what ``test_evaluate`` compares with the
-committed predictions and what ``test_calibrated_models`` checks the calibration
-of: one training serves both when they run in the same process.
+table's data, n = 10,000, σ = 1.5) is what ``test_evaluate`` retrains and compares
+with the committed predictions; ``test_calibrated_models`` then checks the
+calibration of those committed predictions on the same data.
 """
 
 from __future__ import annotations
