@@ -78,7 +78,9 @@ T = {
                        "most {param}, and the final validation losses are "
                        "{v1:.6f} (fit) and {v2:.6f} (source).",
         "data": "data", "cases": {"source": "the source's, {n:,} points",
-                                  "explorer": "the explorer's, {n:,} points"},
+                                  "explorer": "the explorer's, {n:,} points",
+                                  "explorer_busy": "the explorer's, {n:,} points, "
+                                                   "*beside {b} busy process(es)*"},
         "one_thread": "1 thread", "k_threads": "{k} threads (torch's default)",
         "thread_ratio": "{k} threads ÷ 1 thread",
         "cpu_time": "CPU time, 1 thread and {k}", "load_col": "load average (1 min)",
@@ -104,6 +106,12 @@ T = {
                         "say.",
         "threads_idle": "The machine was quiet while this ran (load average at "
                         "most {load} on {cores} cores).",
+        "threads_beside": "For the row *beside {b} busy process(es)*, the benchmark "
+                          "started {b} other program(s) that each keep a core busy "
+                          "the whole time, as a second notebook that trains does "
+                          "on a workshop laptop. There {k} threads took {ratio} as "
+                          "long as one thread{quiet}.",
+        "threads_beside_quiet": "; on the same data without them, {ratio}",
         "threads_package": "`vh.fit` trains on {k} thread(s) "
                            "(`vi_helpers.utils.TRAIN_THREADS`), and so does "
                            "everything built on it: the chapters, the explorer, the "
@@ -189,6 +197,7 @@ T = {
                      "closed_form": "closed form"},
         "fig_train": "{model}: {loop}",
         "fig_threads": ["{n:,} points, 1 thread", "{n:,} points, {k} threads"],
+        "fig_busy": ", beside {b} busy",
         "fig_variational_small": "variational, {n:,} pts",
         "not_measured_fig": "not measured in this run",
     },
@@ -235,7 +244,9 @@ T = {
                        "{rel}, 학습된 가중치의 차이는 최대 {param}이고, "
                        "최종 검증 손실은 fit {v1:.6f}, 원문 {v2:.6f}입니다.",
         "data": "데이터", "cases": {"source": "원문 크기, 점 {n:,}개",
-                                   "explorer": "탐색기 크기, 점 {n:,}개"},
+                                   "explorer": "탐색기 크기, 점 {n:,}개",
+                                   "explorer_busy": "탐색기 크기, 점 {n:,}개, "
+                                                    "*바쁜 프로세스 {b}개 옆*"},
         "one_thread": "스레드 1개", "k_threads": "스레드 {k}개 (torch 기본값)",
         "thread_ratio": "스레드 {k}개 ÷ 1개",
         "cpu_time": "CPU 시간, 스레드 1개와 {k}개", "load_col": "부하 평균(1분)",
@@ -260,6 +271,12 @@ T = {
                         "있습니다.",
         "threads_idle": "측정하는 동안 기계는 한가했습니다(코어 {cores}개에 부하 "
                         "평균 최대 {load}).",
+        "threads_beside": "*바쁜 프로세스 {b}개 옆* 줄을 잴 때는 벤치마크가 코어 "
+                          "하나씩을 내내 바쁘게 하는 다른 프로그램 {b}개를 함께 "
+                          "띄웠습니다. 워크숍 노트북 컴퓨터에서 다른 주피터 "
+                          "노트북이 학습을 돌릴 때와 같은 상황입니다. 그때 스레드 "
+                          "{k}개의 시간은 스레드 1개의 {ratio}였습니다{quiet}.",
+        "threads_beside_quiet": "(그것들이 없을 때 같은 데이터에서는 {ratio})",
         "threads_package": "`vh.fit`은 스레드 {k}개로 학습시키고"
                            "(`vi_helpers.utils.TRAIN_THREADS`), 그 위에 세운 모든 "
                            "것(각 장, 탐색기, 평가 표)도 그렇습니다. 예측과 "
@@ -341,6 +358,7 @@ T = {
                      "closed_form": "닫힌 형태"},
         "fig_train": "{model}: {loop}",
         "fig_threads": ["점 {n:,}개, 스레드 1개", "점 {n:,}개, 스레드 {k}개"],
+        "fig_busy": ", 바쁜 프로세스 {b}개 옆",
         "fig_variational_small": "변분, 점 {n:,}개",
         "not_measured_fig": "이번 실행에서는 재지 않음",
     },
@@ -472,9 +490,11 @@ def threads_md(res: dict, t: dict) -> str:
         if "max_rel_val_diff" in c:
             diffs.append(c["max_rel_val_diff"])
         ls, le = c["load_average_start"], c["load_average_end"]
-        loads += [v[0] for v in (ls, le) if v]
+        if "busy_processes" not in c:  # that case's load is ours: not the machine's
+            loads += [v[0] for v in (ls, le) if v]
         load = f"{ls[0]} → {le[0]}" if ls and le else t["none"]
-        rows.append([t["cases"].get(name, name + " {n:,}").format(n=c["n"]),
+        rows.append([t["cases"].get(name, name + " {n:,}").format(
+                         n=c["n"], b=c.get("busy_processes")),
                      spread(c["one_s"]), spread(c["default_s"]),
                      spread(c["ratio"], fmt_ratio),
                      f"{fmt_time(c['one_cpu_s']['median'])}, "
@@ -490,6 +510,14 @@ def threads_md(res: dict, t: dict) -> str:
         busy = max(loads) > cores
         out += " " + t["threads_busy" if busy else "threads_idle"].format(
             load=max(loads), cores=cores)
+    for name, c in th["cases"].items():
+        if "busy_processes" in c:
+            alone = th["cases"].get(name.removesuffix("_busy"), {}).get("ratio")
+            quiet = (t["threads_beside_quiet"].format(ratio=fmt_ratio(alone["median"]))
+                     if alone else "")
+            out += " " + t["threads_beside"].format(
+                b=c["busy_processes"], k=k, ratio=fmt_ratio(c["ratio"]["median"]),
+                quiet=quiet)
     return out + " " + t["threads_package"].format(k=th["train_threads"])
 
 
@@ -795,7 +823,9 @@ def _bars(res: dict, name: str, t: dict) -> tuple[list, list, list, bool]:
         for c in th.get("cases", {}).values():
             for i, key, color in ((0, "one_s", "tab:blue"),
                                   (1, "default_s", "tab:gray")):
-                labels.append(t["fig_threads"][i].format(n=c["n"], k=c["threads"][1]))
+                labels.append(t["fig_threads"][i].format(n=c["n"], k=c["threads"][1])
+                              + (t["fig_busy"].format(b=c["busy_processes"])
+                                 if "busy_processes" in c else ""))
                 sums.append(c[key])
                 colors.append(color)
         return labels, sums, colors, False

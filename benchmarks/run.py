@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> dict:
             small=vh.make_dataset(n=size["small_n"], sigma=1.5, seed=0)),
         "threads": lambda: threads.run(
             size["threads"]["sizes"], size["threads"]["epochs"],
-            args.repeats or size["threads"]["repeats"])
+            args.repeats or size["threads"]["repeats"], busy=size["threads"]["busy"])
         if device.type == "cpu" else {"skipped": "CPU threads, measured on the CPU"},
         "band": lambda: band.run(data, repeats, device, size["num_samples"],
                                  size["band_epochs"]),

@@ -11,7 +11,10 @@ slow spell of a shared machine falls on both. Two sizes: the source's 10,000
 points and the explorer's 2,000. The ratio default / one thread > 1 means that
 one thread is faster. The machine's load average is written before and after
 each size, because on a machine that other work keeps busy a second thread
-often waits for a core. (``fit`` itself trains on ``vh.utils.TRAIN_THREADS``;
+often waits for a core. A last case measures that on purpose: the explorer's
+size again, while ``usable cores - 1`` other processes each keep a core busy
+(:func:`busy_cores`), as a second notebook that trains does on a laptop.
+(``fit`` itself trains on ``vh.utils.TRAIN_THREADS``;
 :func:`benchmarks.common.fit_threads` sets the number for each run, and every
 run checks that ``fit`` trained on it.)
 """
@@ -21,8 +24,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
@@ -43,10 +48,14 @@ from vi_helpers.explorer import DEFAULT_N  # noqa: E402
 
 #: The model whose training is timed: the source's variational model.
 MODEL = "source"
-#: Sizes of a full run and of a quick one: points per case, epochs, repeats.
+#: Sizes of a full run and of a quick one: points per case, epochs, repeats, and
+#: which case runs again beside busy processes (with how many repeats).
 FULL = {"sizes": {"source": 10_000, "explorer": DEFAULT_N}, "epochs": 1000,
-        "repeats": 5}
-QUICK = {"sizes": {"source": 500, "explorer": 200}, "epochs": 20, "repeats": 2}
+        "repeats": 5, "busy": {"case": "explorer", "repeats": 3}}
+QUICK = {"sizes": {"source": 500, "explorer": 200}, "epochs": 20, "repeats": 2,
+         "busy": {"case": "explorer", "repeats": 1}}
+#: The program each busy process runs: one core's worth of work, forever.
+SPIN = "while True: pass"
 
 
 def compared_threads() -> tuple[int, int]:
@@ -58,6 +67,22 @@ def compared_threads() -> tuple[int, int]:
         except AttributeError:
             default = os.cpu_count() or 1
     return 1, default
+
+
+@contextmanager
+def busy_cores(k: int):
+    """``k`` other Python processes, each keeping one core busy, while the block
+    runs (it gets them, as ``Popen`` objects); they are killed when it ends, even
+    on an error."""
+    procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(k)]
+    try:
+        time.sleep(0.5)  # let them start and take their cores
+        yield procs
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait()
 
 
 def train_once(data: vh.Dataset, epochs: int, threads: int, seed: int) -> dict:
@@ -114,12 +139,17 @@ def compare(data: vh.Dataset, epochs: int, repeats: int,
 
 
 def run(sizes: dict[str, int], epochs: int, repeats: int,
-        verbose: bool = False) -> dict:
-    """Both sizes; the thread counts compared and the machine's load with them."""
+        verbose: bool = False, busy: dict | None = None) -> dict:
+    """Both sizes; the thread counts compared and the machine's load with them.
+
+    ``busy`` (``{"case": name, "repeats": r}``) runs that case once more, ``r``
+    pairs, beside ``usable cores - 1`` busy processes (at least one): the case
+    ``<name>_busy``, with ``busy_processes`` in it.
+    """
     threads = compared_threads()
-    out = {"model": MODEL, "threads": list(threads),
-           "usable_cores": len(os.sched_getaffinity(0))
-           if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    out = {"model": MODEL, "threads": list(threads), "usable_cores": cores,
            "train_threads": vh.utils.TRAIN_THREADS, "cases": {}}
     if threads[1] == 1:
         out["skipped"] = "one core only: nothing to compare"
@@ -127,6 +157,12 @@ def run(sizes: dict[str, int], epochs: int, repeats: int,
     for name, n in sizes.items():
         data = vh.make_dataset(n=n, sigma=1.5, seed=0)
         out["cases"][name] = compare(data, epochs, repeats, threads, verbose)
+    if busy:
+        k = max(1, cores - 1)
+        data = vh.make_dataset(n=sizes[busy["case"]], sigma=1.5, seed=0)
+        with busy_cores(k):
+            case = compare(data, epochs, busy["repeats"], threads, verbose)
+        out["cases"][busy["case"] + "_busy"] = case | {"busy_processes": k}
     return out
 
 
@@ -140,7 +176,7 @@ def main(argv: list[str] | None = None) -> dict:
     size = QUICK if args.quick else FULL
     stamp = machine(torch.device("cpu"))
     result = run(size["sizes"], args.epochs or size["epochs"],
-                 args.repeats or size["repeats"], verbose=True)
+                 args.repeats or size["repeats"], verbose=True, busy=size["busy"])
     stamp["load_average_end"] = load_average()
     result["machine"] = stamp
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -281,6 +281,37 @@ def test_the_threads_section_reports_the_ratio_and_the_load(res):
     assert "Not measured in this run." in report.page_parts(res, "en")
 
 
+def test_the_busy_case_runs_beside_busy_processes_and_the_page_says_so(res):
+    cases = res["threads"]["cases"]
+    busy = cases["explorer_busy"]
+    assert busy["busy_processes"] == max(1, res["threads"]["usable_cores"] - 1)
+    assert busy["n"] == cases["explorer"]["n"] and busy["epochs"] == cases["explorer"]["epochs"]
+    for c in cases.values():
+        c["load_average_start"], c["load_average_end"] = [0.5, 0, 0], [0.25, 0, 0]
+    busy["load_average_end"] = [3.0, 0, 0]  # the busy processes' own load
+    busy["ratio"]["median"] = 4.0
+    cases["explorer"]["ratio"]["median"] = 0.9
+    en = report.page_parts(res, "en").split("<!-- threads -->")[1]
+    assert "*beside 1 busy process(es)*" in en.split("\n\n")[0]  # a row of the table
+    assert "quiet while this ran (load average at most 0.5" in en
+    assert ("There 2 threads took 4.00× as long as one thread; on the same data "
+            "without them, 0.90×.") in en
+    ko = report.page_parts(res, "ko").split("<!-- threads -->")[1]
+    assert "스레드 2개의 시간은 스레드 1개의 4.00×였습니다(그것들이 없을 때 같은 " in ko
+    labels, _, _, _ = report._bars(res, "threads", report.T["en"])
+    assert labels[-1].endswith(", beside 1 busy")
+
+
+def test_busy_cores_start_and_stop_their_processes():
+    from benchmarks import threads
+    with threads.busy_cores(2) as procs:
+        assert len(procs) == 2 and all(proc.poll() is None for proc in procs)
+    assert all(proc.returncode is not None for proc in procs)
+    with pytest.raises(ZeroDivisionError), threads.busy_cores(1) as procs:
+        1 / 0  # noqa: B018
+    assert procs[0].returncode is not None  # killed on an error too
+
+
 def test_the_explorer_row_says_which_rate_the_explorer_uses(res):
     ex = res["good_fit"]["explorer"]
     ex["explorer_lr"] = ex["choice_lr"]
@@ -336,7 +367,9 @@ def test_playground_table(res, lang):
     assert report.fmt_ratio(pg["speed"]["ratio"]) in md
     assert f"{pg['calibrated'][0]['coverage']:.3f}" in md
     assert "| 6.0 |" in md and "setBackend returned false" in md
-    assert "1.47 MB" in md and "66 kB" in md
+    own = pg["bytes"]["playground_js"]  # the fixture's, measured by its run
+    assert 10_000 < own < 1_000_000
+    assert "1.47 MB" in md and f"{own / 1e3:.0f} kB" in md
     del res["playground"]
     assert report.PLAYGROUND_T[lang]["off"] in report.page_parts(res, lang)
 
