@@ -80,13 +80,15 @@ T = {
         "data": "data", "cases": {"source": "the source's, {n:,} points",
                                   "explorer": "the explorer's, {n:,} points",
                                   "explorer_busy": "the explorer's, {n:,} points, "
-                                                   "*beside {b} busy process(es)*"},
+                                                   "*beside {procs}*"},
         "one_thread": "1 thread", "k_threads": "{k} threads (torch's default)",
         "thread_ratio": "{k} threads ÷ 1 thread",
         "cpu_time": "CPU time, 1 thread and {k}", "load_col": "load average (1 min)",
         "threads_note": "`vh.fit` trains the source's variational model "
                         "({epochs:,} epochs, `vh.RECIPES[\"source\"]`) from the same "
-                        "seed on both thread counts, pair by pair. A ratio above 1 "
+                        "seed on both thread counts, pair by pair ({pairs} pairs, "
+                        "row by row: times are medians over a row's pairs, with the "
+                        "fastest and slowest in brackets). A ratio above 1 "
                         "means one thread is faster. CPU time counts the work of "
                         "every thread of the process.",
         "threads_same": "Both thread counts trained the same model (the same final "
@@ -106,8 +108,9 @@ T = {
                         "say.",
         "threads_idle": "The machine was quiet while this ran (load average at "
                         "most {load} on {cores} cores).",
-        "threads_beside": "For the row *beside {b} busy process(es)*, the benchmark "
-                          "started {b} other program(s) that each keep a core busy "
+        "procs": ("1 busy process", "{b} busy processes"),
+        "threads_beside": "For the row *beside {procs}*, the benchmark started "
+                          "{procs} beside the training, each keeping one core busy "
                           "the whole time, as a second notebook that trains does "
                           "on a workshop laptop. There {k} threads took {ratio} as "
                           "long as one thread{quiet}.",
@@ -246,15 +249,16 @@ T = {
         "data": "데이터", "cases": {"source": "원문 크기, 점 {n:,}개",
                                    "explorer": "탐색기 크기, 점 {n:,}개",
                                    "explorer_busy": "탐색기 크기, 점 {n:,}개, "
-                                                    "*바쁜 프로세스 {b}개 옆*"},
+                                                    "*{procs} 옆*"},
         "one_thread": "스레드 1개", "k_threads": "스레드 {k}개 (torch 기본값)",
         "thread_ratio": "스레드 {k}개 ÷ 1개",
         "cpu_time": "CPU 시간, 스레드 1개와 {k}개", "load_col": "부하 평균(1분)",
         "threads_note": "`vh.fit`이 원문의 변분 모델(`vh.RECIPES[\"source\"]`, "
                         "{epochs:,} 에폭)을 같은 시드에서 두 스레드 수로 한 쌍씩 "
-                        "학습시킵니다. 비가 1보다 크면 스레드 1개가 더 빠르다는 "
-                        "뜻입니다. CPU 시간은 프로세스의 모든 스레드가 한 일을 "
-                        "더한 것입니다.",
+                        "학습시킵니다(위 줄부터 {pairs}쌍. 시간은 그 줄의 쌍들의 "
+                        "중앙값이고 괄호 안은 가장 빠른 값과 가장 느린 값). 비가 "
+                        "1보다 크면 스레드 1개가 더 빠르다는 뜻입니다. CPU 시간은 "
+                        "프로세스의 모든 스레드가 한 일을 더한 것입니다.",
         "threads_same": "두 스레드 수는 같은 모델을 학습시켰습니다(모든 쌍에서 "
                         "최종 검증 손실이 같음).",
         "threads_differ": "한 쌍의 두 학습은 조금 다른 손실에서 끝납니다{diff}. "
@@ -271,9 +275,10 @@ T = {
                         "있습니다.",
         "threads_idle": "측정하는 동안 기계는 한가했습니다(코어 {cores}개에 부하 "
                         "평균 최대 {load}).",
-        "threads_beside": "*바쁜 프로세스 {b}개 옆* 줄을 잴 때는 벤치마크가 코어 "
-                          "하나씩을 내내 바쁘게 하는 다른 프로그램 {b}개를 함께 "
-                          "띄웠습니다. 워크숍 노트북 컴퓨터에서 다른 주피터 "
+        "procs": ("바쁜 프로세스 1개", "바쁜 프로세스 {b}개"),
+        "threads_beside": "*{procs} 옆* 줄을 잴 때는 벤치마크가 학습 옆에 "
+                          "{procs}를 띄워, 그 하나하나가 코어 하나를 내내 바쁘게 "
+                          "했습니다. 워크숍 노트북 컴퓨터에서 다른 주피터 "
                           "노트북이 학습을 돌릴 때와 같은 상황입니다. 그때 스레드 "
                           "{k}개의 시간은 스레드 1개의 {ratio}였습니다{quiet}.",
         "threads_beside_quiet": "(그것들이 없을 때 같은 데이터에서는 {ratio})",
@@ -493,8 +498,9 @@ def threads_md(res: dict, t: dict) -> str:
         if "busy_processes" not in c:  # that case's load is ours: not the machine's
             loads += [v[0] for v in (ls, le) if v]
         load = f"{ls[0]} → {le[0]}" if ls and le else t["none"]
+        b = c.get("busy_processes", 1)
         rows.append([t["cases"].get(name, name + " {n:,}").format(
-                         n=c["n"], b=c.get("busy_processes")),
+                         n=c["n"], procs=t["procs"][b != 1].format(b=b)),
                      spread(c["one_s"]), spread(c["default_s"]),
                      spread(c["ratio"], fmt_ratio),
                      f"{fmt_time(c['one_cpu_s']['median'])}, "
@@ -502,7 +508,8 @@ def threads_md(res: dict, t: dict) -> str:
     out = table([t["data"], t["one_thread"], t["k_threads"].format(k=k),
                  t["thread_ratio"].format(k=k), t["cpu_time"].format(k=k),
                  t["load_col"]], rows)
-    out += "\n\n" + t["threads_note"].format(epochs=epochs or 0)
+    pairs = ", ".join(str(c["repeats"]) for c in th["cases"].values())
+    out += "\n\n" + t["threads_note"].format(epochs=epochs or 0, pairs=pairs)
     diff = t["diff"].format(rel=fmt_small(max(diffs))) if diffs else ""
     out += " " + (t["threads_same"] if same else t["threads_differ"].format(diff=diff))
     cores = th.get("usable_cores") or k
@@ -515,9 +522,10 @@ def threads_md(res: dict, t: dict) -> str:
             alone = th["cases"].get(name.removesuffix("_busy"), {}).get("ratio")
             quiet = (t["threads_beside_quiet"].format(ratio=fmt_ratio(alone["median"]))
                      if alone else "")
+            b = c["busy_processes"]
             out += " " + t["threads_beside"].format(
-                b=c["busy_processes"], k=k, ratio=fmt_ratio(c["ratio"]["median"]),
-                quiet=quiet)
+                procs=t["procs"][b != 1].format(b=b), k=k,
+                ratio=fmt_ratio(c["ratio"]["median"]), quiet=quiet)
     return out + " " + t["threads_package"].format(k=th["train_threads"])
 
 

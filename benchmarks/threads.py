@@ -144,7 +144,9 @@ def run(sizes: dict[str, int], epochs: int, repeats: int,
 
     ``busy`` (``{"case": name, "repeats": r}``) runs that case once more, ``r``
     pairs, beside ``usable cores - 1`` busy processes (at least one): the case
-    ``<name>_busy``, with ``busy_processes`` in it.
+    ``<name>_busy``, with ``busy_processes`` in it. ``machine_load`` is the load
+    average at the start and at the end of the other cases: the machine's own,
+    without the load that the busy processes add.
     """
     threads = compared_threads()
     cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -157,6 +159,10 @@ def run(sizes: dict[str, int], epochs: int, repeats: int,
     for name, n in sizes.items():
         data = vh.make_dataset(n=n, sigma=1.5, seed=0)
         out["cases"][name] = compare(data, epochs, repeats, threads, verbose)
+    # the machine's load over the cases above: the busy case adds its own
+    cases = list(out["cases"].values())
+    out["machine_load"] = [cases[0]["load_average_start"],
+                           cases[-1]["load_average_end"]]
     if busy:
         k = max(1, cores - 1)
         data = vh.make_dataset(n=sizes[busy["case"]], sigma=1.5, seed=0)

@@ -286,13 +286,20 @@ def test_the_busy_case_runs_beside_busy_processes_and_the_page_says_so(res):
     busy = cases["explorer_busy"]
     assert busy["busy_processes"] == max(1, res["threads"]["usable_cores"] - 1)
     assert busy["n"] == cases["explorer"]["n"] and busy["epochs"] == cases["explorer"]["epochs"]
+    # the load the busy processes make is not the machine's: the page stays "quiet"
+    th = res["threads"]
+    assert th["machine_load"] == [cases["source"]["load_average_start"],
+                                  cases["explorer"]["load_average_end"]]
+    assert res["section_load"]["threads"] == th["machine_load"]
     for c in cases.values():
         c["load_average_start"], c["load_average_end"] = [0.5, 0, 0], [0.25, 0, 0]
     busy["load_average_end"] = [3.0, 0, 0]  # the busy processes' own load
     busy["ratio"]["median"] = 4.0
     cases["explorer"]["ratio"]["median"] = 0.9
     en = report.page_parts(res, "en").split("<!-- threads -->")[1]
-    assert "*beside 1 busy process(es)*" in en.split("\n\n")[0]  # a row of the table
+    assert "*beside 1 busy process*" in en.split("\n\n")[0]  # a row of the table
+    pairs = ", ".join(str(c["repeats"]) for c in cases.values())
+    assert f"pair by pair ({pairs} pairs, row by row" in en
     assert "quiet while this ran (load average at most 0.5" in en
     assert ("There 2 threads took 4.00× as long as one thread; on the same data "
             "without them, 0.90×.") in en
