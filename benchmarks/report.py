@@ -872,7 +872,7 @@ def figure(res: dict, name: str, lang: str, path: Path) -> None:
         ax = fig.subplots()
         title = {"training": "caption_train", "threads": "caption_threads",
                  "band": "caption_band", "good_fit": "caption_fit"}[name]
-        ax.set_title(t[title])
+        fig.suptitle(t[title])  # over the whole figure: long labels cannot push it out
         if not labels:
             ax.text(0.5, 0.5, t["not_measured_fig"], ha="center", va="center",
                     transform=ax.transAxes)
