@@ -479,3 +479,14 @@ def test_execute_fails_clearly_and_leaves_the_notebook(tmp_path, capsys, code, m
     err = capsys.readouterr().err
     assert message in err and "01-t.ipynb" in err
     assert nb_path.read_text() == before
+
+
+def test_the_longest_first_schedule_names_files_that_exist():
+    """tests/conftest.py runs these first; a renamed file would silently drop out."""
+    from conftest import LONGEST_FIRST, ROOT, schedule_rank
+
+    for i, prefix in enumerate(LONGEST_FIRST):
+        matches = [p for p in ROOT.glob(prefix.rstrip("-") + "*") if p.is_file()]
+        assert matches, f"LONGEST_FIRST names {prefix!r}, which matches no file"
+        assert all(schedule_rank(p) == i for p in matches)
+    assert schedule_rank(ROOT / "tests" / "test_metrics.py") == len(LONGEST_FIRST)
