@@ -2,8 +2,9 @@
 
 ``make evaluate``'s seed 0 of a model of the table (``vh.recipes.train`` on the
 table's data, n = 10,000, σ = 1.5) is what ``test_evaluate`` retrains and compares
-with the committed predictions; ``test_calibrated_models`` then checks the
-calibration of those committed predictions on the same data.
+with the committed predictions (chapter 5 does it for β-NLL and BbB);
+``test_calibrated_models`` then checks the calibration of those committed
+predictions on the same data.
 """
 
 from __future__ import annotations
