@@ -109,11 +109,11 @@ T = {
         "threads_idle": "The machine was quiet while this ran (load average at "
                         "most {load} on {cores} cores).",
         "procs": ("1 busy process", "{b} busy processes"),
-        "threads_beside": "For the row *beside {procs}*, the benchmark started "
-                          "{procs} beside the training, each keeping one core busy "
-                          "the whole time, as a second notebook that trains does "
-                          "on a workshop laptop. There {k} threads took {ratio} as "
-                          "long as one thread{quiet}.",
+        "threads_beside": "For the row *beside {procs}*, the benchmark ran {procs} "
+                          "beside the training the whole time (a Python loop that "
+                          "never ends, one per core), as a second notebook that "
+                          "trains does on a workshop laptop. There {k} threads "
+                          "took {ratio} as long as one thread{quiet}.",
         "threads_beside_quiet": "; on the same data without them, {ratio}",
         "threads_package": "`vh.fit` trains on {k} thread(s) "
                            "(`vi_helpers.utils.TRAIN_THREADS`), and so does "
@@ -200,7 +200,7 @@ T = {
                      "closed_form": "closed form"},
         "fig_train": "{model}: {loop}",
         "fig_threads": ["{n:,} points, 1 thread", "{n:,} points, {k} threads"],
-        "fig_busy": ", beside {b} busy",
+        "fig_busy": ", beside {procs}",
         "fig_variational_small": "variational, {n:,} pts",
         "not_measured_fig": "not measured in this run",
     },
@@ -277,8 +277,8 @@ T = {
                         "평균 최대 {load}).",
         "procs": ("바쁜 프로세스 1개", "바쁜 프로세스 {b}개"),
         "threads_beside": "*{procs} 옆* 줄을 잴 때는 벤치마크가 학습 옆에 "
-                          "{procs}를 띄워, 그 하나하나가 코어 하나를 내내 바쁘게 "
-                          "했습니다. 워크숍 노트북 컴퓨터에서 다른 주피터 "
+                          "{procs}를 내내 돌렸습니다(코어 하나에 하나씩, 끝나지 "
+                          "않는 파이썬 반복문). 워크숍 노트북 컴퓨터에서 다른 주피터 "
                           "노트북이 학습을 돌릴 때와 같은 상황입니다. 그때 스레드 "
                           "{k}개의 시간은 스레드 1개의 {ratio}였습니다{quiet}.",
         "threads_beside_quiet": "(그것들이 없을 때 같은 데이터에서는 {ratio})",
@@ -363,7 +363,7 @@ T = {
                      "closed_form": "닫힌 형태"},
         "fig_train": "{model}: {loop}",
         "fig_threads": ["점 {n:,}개, 스레드 1개", "점 {n:,}개, 스레드 {k}개"],
-        "fig_busy": ", 바쁜 프로세스 {b}개 옆",
+        "fig_busy": ", {procs} 옆",
         "fig_variational_small": "변분, 점 {n:,}개",
         "not_measured_fig": "이번 실행에서는 재지 않음",
     },
@@ -481,6 +481,12 @@ def training_md(res: dict, t: dict) -> str:
     return out
 
 
+def _procs(case: dict, t: dict) -> str:
+    """"1 busy process" or "k busy processes" for a threads case run beside them."""
+    b = case.get("busy_processes", 0)
+    return t["procs"][b != 1].format(b=b)
+
+
 def threads_md(res: dict, t: dict) -> str:
     """One thread against torch's default: the table, the load, the package's use."""
     th = res.get("threads")
@@ -498,9 +504,8 @@ def threads_md(res: dict, t: dict) -> str:
         if "busy_processes" not in c:  # that case's load is ours: not the machine's
             loads += [v[0] for v in (ls, le) if v]
         load = f"{ls[0]} → {le[0]}" if ls and le else t["none"]
-        b = c.get("busy_processes", 1)
         rows.append([t["cases"].get(name, name + " {n:,}").format(
-                         n=c["n"], procs=t["procs"][b != 1].format(b=b)),
+                         n=c["n"], procs=_procs(c, t)),
                      spread(c["one_s"]), spread(c["default_s"]),
                      spread(c["ratio"], fmt_ratio),
                      f"{fmt_time(c['one_cpu_s']['median'])}, "
@@ -522,10 +527,9 @@ def threads_md(res: dict, t: dict) -> str:
             alone = th["cases"].get(name.removesuffix("_busy"), {}).get("ratio")
             quiet = (t["threads_beside_quiet"].format(ratio=fmt_ratio(alone["median"]))
                      if alone else "")
-            b = c["busy_processes"]
             out += " " + t["threads_beside"].format(
-                procs=t["procs"][b != 1].format(b=b), k=k,
-                ratio=fmt_ratio(c["ratio"]["median"]), quiet=quiet)
+                procs=_procs(c, t), k=k, ratio=fmt_ratio(c["ratio"]["median"]),
+                quiet=quiet)
     return out + " " + t["threads_package"].format(k=th["train_threads"])
 
 
@@ -832,7 +836,7 @@ def _bars(res: dict, name: str, t: dict) -> tuple[list, list, list, bool]:
             for i, key, color in ((0, "one_s", "tab:blue"),
                                   (1, "default_s", "tab:gray")):
                 labels.append(t["fig_threads"][i].format(n=c["n"], k=c["threads"][1])
-                              + (t["fig_busy"].format(b=c["busy_processes"])
+                              + (t["fig_busy"].format(procs=_procs(c, t))
                                  if "busy_processes" in c else ""))
                 sums.append(c[key])
                 colors.append(color)

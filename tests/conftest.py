@@ -25,8 +25,8 @@ def small_data():
     return vh.make_dataset(n=500, sigma=1.5, seed=3)
 
 
-#: The longest test modules and notebooks of a CI run (seconds on 2 cores: the
-#: fresh-venv handout test alone about 250, chapter 5 about 100 per language),
+#: The longest test modules and notebooks of a CI run (on 2 cores: the fresh-venv
+#: handout test alone 150-250 s, chapter 5 about 100 s per language),
 #: collected first. `make test` hands whole modules to its two workers in
 #: collection order (`--dist loadscope`), so a long one collected last would leave
 #: the other worker idle while it runs; longest first keeps both busy to the end.

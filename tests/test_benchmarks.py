@@ -306,7 +306,7 @@ def test_the_busy_case_runs_beside_busy_processes_and_the_page_says_so(res):
     ko = report.page_parts(res, "ko").split("<!-- threads -->")[1]
     assert "스레드 2개의 시간은 스레드 1개의 4.00×였습니다(그것들이 없을 때 같은 " in ko
     labels, _, _, _ = report._bars(res, "threads", report.T["en"])
-    assert labels[-1].endswith(", beside 1 busy")
+    assert labels[-1].endswith(", beside 1 busy process")
 
 
 def test_the_pages_words_on_threads_hold_for_the_committed_run():

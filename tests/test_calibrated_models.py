@@ -172,8 +172,9 @@ def seed0(data):
     stored = committed["held_out"]["seeds"]["0"]
     # the same held-out points as the data drawn here
     np.testing.assert_allclose(stored["y"], data.y_val.view(-1).numpy(), atol=1e-4)
-    col = lambda v: torch.tensor(v, dtype=torch.float32).view(-1, 1)  # noqa: E731
-    out = {key: (col(m["mean"]), col(m["std"])) for key, m in stored["models"].items()}
+    out = {key: tuple(torch.tensor(m[k], dtype=torch.float32).view(-1, 1)
+                      for k in ("mean", "std"))
+           for key, m in stored["models"].items()}
     return out, committed["grid"]
 
 
