@@ -25,10 +25,11 @@ help:
 	@echo "make student    student notebooks without solutions, into student/"
 	@echo "make doctor     pre-flight check for a workshop laptop"
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt requirements-crosscheck.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-crosscheck.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -38,7 +39,7 @@ venv: $(STAMP)
 # font from npm into .offline/ (ignored), served from _build/html/_static/offline/;
 # without npm it says so and the pages load them from public CDNs instead.
 book: $(STAMP)
-	$(PY) tools/fetch_assets.py
+	$(PY) -m tools.fetch_assets
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
 lint: $(STAMP)
@@ -66,7 +67,7 @@ lab: $(STAMP)
 	$(PY) -m tools.lab notebooks
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
 
 evaluate: $(STAMP)
 	$(PY) -m tools.evaluate

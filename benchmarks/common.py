@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import platform
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,15 +22,12 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 
 def source():
-    """The source walkthrough's code, imported from ``tests/source_reference.py``.
+    """The source walkthrough's code (``benchmarks/source_reference.py``).
 
     The benchmarks time the very loop the tests check the package against, so
     there is one copy of it in the repository.
     """
-    tests = str(ROOT / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-    import source_reference
+    from benchmarks import source_reference
 
     return source_reference
 

@@ -1,4 +1,4 @@
-"""How fast the live explorer answers: ``python benchmarks/explorer_latency.py``.
+"""How fast the live explorer answers: ``python -m benchmarks.explorer_latency``.
 
 Drives the real widget (:class:`vi_helpers.widgets.Explorer`, no browser and no
 kernel needed) the way a reader does: one slider is released at a new value, and
@@ -23,20 +23,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import threading
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-from benchmarks import common  # noqa: E402
-from vi_helpers import explorer as ex  # noqa: E402
-from vi_helpers import utils  # noqa: E402
-from vi_helpers.widgets import Explorer, ResultCache  # noqa: E402
+from benchmarks import common
+from vi_helpers import explorer as ex
+from vi_helpers import utils
+from vi_helpers.widgets import Explorer, ResultCache
 
 OUT = common.RESULTS / "explorer.json"
 TARGET = dict(model="source", sigma=1.5, epochs=1000)

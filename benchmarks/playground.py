@@ -33,10 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks import common  # noqa: E402
+from benchmarks import common
 
 STATIC = common.ROOT / "book" / "_ext" / "static" / "playground"
 TFJS_MODEL = Path(__file__).with_name("tfjs_source_model.js")
@@ -185,10 +182,7 @@ def run(repeats: int = 3, quick: bool = False, tfjs: bool = True) -> dict:
     """Every measurement of the module docstring; a JSON-ready dict."""
     from playwright.sync_api import sync_playwright
 
-    tests = str(common.ROOT / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-    from site_helpers import serve
+    from tools.serve import serve
 
     speed_epochs = 50 if quick else 300
     tfjs_epochs = 10 if quick else 60

@@ -1,6 +1,6 @@
 """The Performance page's tables and figures, generated from the benchmark JSON.
 
-    python benchmarks/report.py    # re-generate from benchmarks/results/*.json
+    python -m benchmarks.report    # re-generate from benchmarks/results/*.json
 
 Writes, for each language, ``book/<lang>/_bench_table.md`` (sections between
 ``<!-- name -->`` and ``<!-- /name -->`` markers, which the page includes one by
@@ -11,13 +11,9 @@ Every number on the page comes from here; the page's own text has none.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.common import RESULTS, ROOT, summary  # noqa: E402
+from benchmarks.common import RESULTS, ROOT, summary
 
 LANGS = ("en", "ko")
 SECTIONS = ("machine", "training", "threads", "band", "good_fit", "explorer_fit",
@@ -815,7 +811,7 @@ def figure_path(root: Path, name: str, lang: str) -> Path:
     return root / "book" / "_static" / f"bench_{name}_{lang}.png"
 
 
-def _bars(res: dict, name: str, t: dict) -> tuple[list, list, list, bool]:
+def bars(res: dict, name: str, t: dict) -> tuple[list, list, list, bool]:
     """(labels, summaries, colours, log axis) of the bars of figure ``name``."""
     labels, sums, colors = [], [], []
     if name == "training":
@@ -868,7 +864,7 @@ def figure(res: dict, name: str, lang: str, path: Path) -> None:
     import vi_helpers as vh
 
     t = T[lang]
-    labels, sums, colors, log = _bars(res, name, t)
+    labels, sums, colors, log = bars(res, name, t)
     with matplotlib.rc_context(FONT):  # use_language changes rcParams: only in here
         vh.use_language(lang)
         height = 1.0 + 0.42 * max(len(labels), 2)

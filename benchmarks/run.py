@@ -1,9 +1,9 @@
 """``make bench``: measure on this machine, write the JSON and the Performance page.
 
-    python benchmarks/run.py            # everything, as the book reports it (long)
-    python benchmarks/run.py --quick    # small sizes, a smoke run of every part
-    python benchmarks/run.py --no-book  # skip nbval, make book and the explorer
-    python benchmarks/run.py --only band --no-book --merge  # re-measure one section
+    python -m benchmarks.run            # everything, as the book reports it (long)
+    python -m benchmarks.run --quick    # small sizes, a smoke run of every part
+    python -m benchmarks.run --no-book  # skip nbval, make book and the explorer
+    python -m benchmarks.run --only band --no-book --merge  # re-measure one section
 
 Writes ``benchmarks/results/bench.json`` (``bench_cuda.json`` on a GPU) and then,
 from that file, the tables and figure the Performance page includes
@@ -19,13 +19,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-import vi_helpers as vh  # noqa: E402
-from benchmarks import (  # noqa: E402
+import vi_helpers as vh
+from benchmarks import (
     band,
     common,
     good_fit,

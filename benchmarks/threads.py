@@ -30,13 +30,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-import vi_helpers as vh  # noqa: E402
-from benchmarks.common import (  # noqa: E402
+import vi_helpers as vh
+from benchmarks.common import (
     RESULTS,
     ThreadsSeen,
     fit_threads,
@@ -44,7 +41,7 @@ from benchmarks.common import (  # noqa: E402
     machine,
     summary,
 )
-from vi_helpers.explorer import DEFAULT_N  # noqa: E402
+from vi_helpers.explorer import DEFAULT_N
 
 #: The model whose training is timed: the source's variational model.
 MODEL = "source"

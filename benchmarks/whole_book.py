@@ -32,7 +32,7 @@ def _tail(proc: subprocess.CompletedProcess, lines: int = 5) -> str:
     return "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-lines:])
 
 
-def _per_notebook(junit: Path) -> dict[str, float]:
+def per_notebook(junit: Path) -> dict[str, float]:
     """Seconds per notebook from pytest's JUnit XML (nbval makes one test a cell)."""
     seconds: dict[str, float] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
@@ -63,7 +63,7 @@ def nbval(repeats: int) -> dict:
                     failed += 1
                     errors.append(_tail(proc))
                 if junit.exists():
-                    for name, s in _per_notebook(junit).items():
+                    for name, s in per_notebook(junit).items():
                         per_nb.setdefault(name, []).append(s)
         out[lang] = {"notebooks": len(notebooks), "seconds": summary(times),
                      "failed_runs": failed, "errors": errors,

@@ -1,17 +1,15 @@
-"""Helpers for tests/test_site.py: the built site's pages, a local server, scanners.
+"""Helpers for tests/test_site.py: the built site's pages, scanners (the local server
+is tools/serve.py).
 
-Nothing here needs a browser; the browser part lives in test_site.py.
+Nothing here needs a browser; the browser part lives in browser.py.
 """
 
 from __future__ import annotations
 
 import functools
-import http.server
 import posixpath
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -85,39 +83,6 @@ def toc_pages(toc: Path = TOC) -> list[Page]:
 
 def toc_root(toc: Path = TOC) -> str:
     return re.sub(r"\.(ipynb|md|rst)$", "", yaml.safe_load(toc.read_text())["root"])
-
-
-# -------------------------------------------------------------------------- server
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep pytest output clean
-        pass
-
-    def end_headers(self) -> None:
-        # the site does not change during a test run: let the browser reuse
-        # MathJax, fonts and theme files from its cache instead of asking again
-        self.send_header("Cache-Control", "max-age=3600")
-        super().end_headers()
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        pass  # the browser closing a connection early is not a site problem
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free local port in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --------------------------------------------------------------------- HTML parsing

@@ -302,9 +302,10 @@ def test_last_layer_laplace_weights_each_point_by_the_networks_own_noise(small):
 
 
 def test_laplace_matches_laplace_torch(small):
-    """Only where laplace-torch is importable (it is not pinned: on a CPU-only
-    torch its torchvision dependency does not import)."""
-    laplace = pytest.importorskip("laplace")
+    """Against laplace-torch (requirements-crosscheck.txt, which `make venv`
+    installs without its torchvision dependency)."""
+    import laplace
+
     model = copy.deepcopy(_trained_mle(small, epochs=100)).double()  # both in float64
     x_train, y_train = small.x_train.double(), small.y_train.double()
     la = B.LastLayerLaplace(model, x_train, y_train)

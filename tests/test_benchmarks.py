@@ -15,22 +15,20 @@ import copy
 import json
 import re
 import struct
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import vi_helpers as vh
+from benchmarks import band, report, run, whole_book
 
-import vi_helpers as vh  # noqa: E402
-from benchmarks import band, report, run, whole_book  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 COMMITTED = ROOT / "benchmarks" / "results" / "bench.json"
 FIXTURE = ROOT / "tests" / "fixtures" / "bench_quick.json"
-REGENERATE = ("python benchmarks/run.py --quick --no-book --device cpu --threads 1 "
+REGENERATE = ("python -m benchmarks.run --quick --no-book --device cpu --threads 1 "
               "--no-page --out tests/fixtures/bench_quick.json")
 SUMMARY_KEYS = {"median", "min", "max", "q1", "q3", "n", "samples"}
 
@@ -305,7 +303,7 @@ def test_the_busy_case_runs_beside_busy_processes_and_the_page_says_so(res):
             "without them, 0.90×.") in en
     ko = report.page_parts(res, "ko").split("<!-- threads -->")[1]
     assert "스레드 2개의 시간은 스레드 1개의 4.00×였습니다(그것들이 없을 때 같은 " in ko
-    labels, _, _, _ = report._bars(res, "threads", report.T["en"])
+    labels, _, _, _ = report.bars(res, "threads", report.T["en"])
     assert labels[-1].endswith(", beside 1 busy process")
 
 
@@ -417,7 +415,7 @@ def test_nbval_times_are_grouped_by_notebook(tmp_path):
         '<testcase classname="notebooks.en.01-data.ipynb" name="Cell 1" time="0.5"/>'
         '<testcase classname="notebooks.en.02-mle.ipynb" name="Cell 0" time="3"/>'
         '</testsuite></testsuites>')
-    assert whole_book._per_notebook(junit) == {"01-data": 2.0, "02-mle": 3.0}
+    assert whole_book.per_notebook(junit) == {"01-data": 2.0, "02-mle": 3.0}
 
 
 def test_the_book_part_renders_what_it_measured(res):
@@ -453,7 +451,7 @@ def test_the_committed_page_is_what_the_committed_json_makes():
     for lang in report.LANGS:
         committed = (ROOT / "book" / lang / "_bench_table.md").read_text()
         assert committed == report.page_parts(res, lang, gpu), (
-            f"book/{lang}/_bench_table.md is stale: run `python benchmarks/report.py`")
+            f"book/{lang}/_bench_table.md is stale: run `python -m benchmarks.report`")
         for name in report.FIGURES:
             assert report.figure_path(ROOT, name, lang).exists()
 

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pytest
 from pybtex.database import parse_file
-from site_helpers import ROOT, SITE, toc_pages
+
+from book._ext.vi_site import part_language  # the site's own rule
+from tests.site_helpers import ROOT, SITE, toc_pages
 
 BIB = ROOT / "book" / "references.bib"
 PAGES = {"en": ROOT / "book/en/bibliography.md", "ko": ROOT / "book/ko/bibliography.md"}
@@ -35,8 +37,6 @@ NO_ADDRESS = {"walkthrough"}  # the copy the book follows names none
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 BIBLIOGRAPHY = re.compile(r"^```\{bibliography\}\n(.*?)^```", re.M | re.S)
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from vi_site import part_language  # noqa: E402  (the site's own rule)
 
 
 def entries() -> dict:

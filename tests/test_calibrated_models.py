@@ -11,10 +11,10 @@ import math
 import numpy as np
 import pytest
 import torch
-from shared_training import table_data
 from torch.distributions import Normal, kl_divergence
 
 import vi_helpers as vh
+from tests.shared_training import table_data
 from vi_helpers import metrics as M
 from vi_helpers import theory
 from vi_helpers.bayes import (

@@ -1,10 +1,10 @@
 """Data, models and the reparameterisation, against the source's definitions."""
 
 import numpy as np
-import source_reference as src
 import torch
 
 import vi_helpers as vh
+from benchmarks import source_reference as src
 
 
 def test_true_function_is_the_sources_and_equals_minus_1_8_cubed_plus_8x():

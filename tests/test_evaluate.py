@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from shared_training import table_data, table_model
 
 import vi_helpers as vh
+from tests.shared_training import table_data, table_model
 from tools import evaluate as ev
 from vi_helpers.recipes import RECIPES, RECOMMENDED
 
@@ -115,31 +115,33 @@ def test_committed_grid_shows_bbb_widening_outside_the_data(committed):
     assert epistemic[0] >= 3 * inside and epistemic[-1] >= 3 * inside
 
 
-#: Models whose seed 0 chapter 5 trains in the open, in both languages, and checks
+#: Models whose seed 0 a chapter trains in the open, in both languages, and checks
 #: in a hidden cell against the committed predictions (nbval runs it): not again here.
-CHAPTER_5 = ("beta_nll", "bbb")
-CHAPTER_5_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/05-*.ipynb"))
+IN_CHAPTERS = {"03": ("mle", "source"), "05": ("beta_nll", "bbb")}
+CHECKED_IN_CHAPTERS = {key for keys in IN_CHAPTERS.values() for key in keys}
 
 
-def test_chapter_5_checks_its_trainings_against_the_committed_table():
-    assert [p.parent.name for p in CHAPTER_5_NOTEBOOKS] == ["en", "ko"]
-    for path in CHAPTER_5_NOTEBOOKS:
+@pytest.mark.parametrize("chapter", sorted(IN_CHAPTERS))
+def test_chapters_check_their_trainings_against_the_committed_table(chapter):
+    paths = sorted((ROOT / "notebooks").glob(f"*/{chapter}-*.ipynb"))
+    assert [p.parent.name for p in paths] == ["en", "ko"]
+    for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
         checks = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"
                   and "remove-cell" in c["metadata"].get("tags", [])
                   and '["held_out"]["seeds"]["0"]' in "".join(c["source"])]
         assert len(checks) == 1, path
-        for key in CHAPTER_5:
+        for key in IN_CHAPTERS[chapter]:
             assert f'("{key}", ' in checks[0], (path, key)
         assert checks[0].count("assert_allclose") == 2 and "atol=0.01" in checks[0]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key", [k for k in ev.TABLE if k not in CHAPTER_5])
+@pytest.mark.parametrize("key", [k for k in ev.TABLE if k not in CHECKED_IN_CHAPTERS])
 def test_one_seed_of_every_model_retrains_to_the_committed_predictions(committed, key):
     """The table cannot drift from the code: seed 0 of each model, trained at HEAD
-    the way ``make evaluate`` trains it, predicts what the JSON stores. (Chapter 5
-    does this for :data:`CHAPTER_5`, in both languages.)
+    the way ``make evaluate`` trains it, predicts what the JSON stores. (Chapters 3
+    and 5 do this for :data:`CHECKED_IN_CHAPTERS`, in both languages.)
 
     Tolerance: 0.01 on every predictive mean and std (the JSON rounds to 1e-4).
     Training is deterministic on one CPU thread, so the two agree to float32

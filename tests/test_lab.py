@@ -31,14 +31,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_site import (
+
+from tests.browser import (
     CHROMIUM_FLAGS,
     INSTALL_HINT,
-    _chromium,
-    _hangul_without_font,
-    _missing,
+    chromium,
+    hangul_without_font,
+    missing,
 )
-
 from tools.lab import FONT_FILES, web_fonts
 from tools.student import student_notebook, tags
 from vi_helpers.i18n import hangul_font_path
@@ -94,13 +94,13 @@ def _write_root(root: Path) -> None:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """(base URL, token) of a JupyterLab started by ``python -m tools.lab``."""
-    executable = _chromium()
+    executable = chromium()
     if executable is None:
-        _missing(f"Chromium not found: {INSTALL_HINT}")
+        missing(f"Chromium not found: {INSTALL_HINT}")
     try:
         import playwright  # noqa: F401
     except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
-        _missing("playwright is not installed: `make venv` (requirements-dev.txt)")
+        missing("playwright is not installed: `make venv` (requirements-dev.txt)")
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "root"
     _write_root(root)
@@ -254,7 +254,7 @@ def test_notebook_renders_as_in_the_book(browser, path):
         cells = page.evaluate(CELLS_JS)
         problems = _problems(nb, cells)
         if "/ko/" in path:
-            problems += _hangul_without_font(browser[0], page)
+            problems += hangul_without_font(browser[0], page)
         assert not problems, f"{path} in JupyterLab:\n  " + "\n  ".join(problems)
     finally:
         page.close()

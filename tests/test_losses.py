@@ -2,12 +2,12 @@
 
 import math
 
-import source_reference as src
 import torch
 import torch.nn.functional as F
 from torch.distributions import Normal
 
 import vi_helpers as vh
+from benchmarks import source_reference as src
 
 
 def _rand(n=257, seed=1):

@@ -483,7 +483,7 @@ def test_execute_fails_clearly_and_leaves_the_notebook(tmp_path, capsys, code, m
 
 def test_the_longest_first_schedule_names_files_that_exist():
     """tests/conftest.py runs these first; a renamed file would silently drop out."""
-    from conftest import LONGEST_FIRST, ROOT, schedule_rank
+    from tests.conftest import LONGEST_FIRST, ROOT, schedule_rank
 
     for i, prefix in enumerate(LONGEST_FIRST):
         matches = [p for p in ROOT.glob(prefix.rstrip("-") + "*") if p.is_file()]

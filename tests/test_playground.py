@@ -138,10 +138,8 @@ def test_sphinx_adds_the_playground_only_to_pages_with_a_slot(tmp_path):
 
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text(textwrap.dedent(f"""
-        import sys
-        sys.path.insert(0, {json.dumps(str(ROOT / "book" / "_ext"))})
-        extensions = ["vi_site"]
+    (src / "conf.py").write_text(textwrap.dedent("""
+        extensions = ["book._ext.vi_site"]
         project = "t"
     """))
     (src / "index.rst").write_text(
@@ -227,7 +225,7 @@ def browser():
 def open_page(request, site, browser):
     """open_page(lang, hash) -> page, over http (default) or from disk (param "file"),
     with every request outside the page blocked."""
-    from site_helpers import serve
+    from tools.serve import serve
 
     opened = []
 

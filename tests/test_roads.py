@@ -70,7 +70,7 @@ def test_forward_passes_are_counted(key, make, passes):
     for φ(x) and the whole network for σ(x): 1.5 two-headed passes."""
     data = vh.make_hetero_dataset(n=200, n_beyond=20)
     model = make(data)
-    predictor = rd.Predictor(rd._gaussian(model, key), model, 0.0)
+    predictor = rd.Predictor(rd.gaussian_predictor(model, key), model, 0.0)
     counted, seconds = rd.forward_passes(predictor, data.x[:50], 0)
     assert counted == passes and seconds > 0
 

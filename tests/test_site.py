@@ -16,63 +16,46 @@ tools/fetch_assets.py) skips the offline and browser checks; with
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from site_helpers import (
+
+from tests.browser import (
+    CHROMIUM_FLAGS,
+    INSTALL_HINT,
+    chromium,
+    hangul_without_font,
+    missing,
+)
+from tests.site_helpers import (
     ROOT,
     SITE,
     Page,
     broken_internal_links,
     internet_loads,
-    serve,
     toc_pages,
     toc_root,
 )
-from site_solutions import solution_problems
+from tests.site_solutions import solution_problems
+from tools import offline_assets
+from tools.serve import serve
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # the browser tests skip (or fail under VI_REQUIRE_BROWSER)
     PlaywrightTimeout = TimeoutError
 
-REQUIRE = os.environ.get("VI_REQUIRE_BROWSER") == "1"
 SCREENSHOTS = ROOT / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-INSTALL_HINT = (
-    "install Chromium to run the browser checks of the site: "
-    "`sudo apt-get install chromium` (Debian), `sudo snap install chromium` (Ubuntu), "
-    "or `.venv/bin/python -m playwright install chromium` (any system); or point "
-    "VI_CHROMIUM at a Chromium/Chrome binary"
-)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PAGE_TIMEOUT_MS = 20_000
 H1 = "article h1"  # the page's title (another h1, print-only, sits above it)
 
 
-def _missing(why: str) -> None:
-    """Skip, or fail where the checks must run (CI)."""
-    if REQUIRE:
-        pytest.fail(f"{why} (VI_REQUIRE_BROWSER=1: this must not be skipped)")
-    pytest.skip(why)
-
-
 def _site() -> Path:
     if not (SITE / "index.html").is_file():
-        _missing("no built site in _build/html: run make book first")
+        missing("no built site in _build/html: run make book first")
     return SITE
 
 
@@ -86,7 +69,7 @@ def _assets_mode(site: Path) -> str:
 def _need_offline_build(site: Path) -> None:
     mode = _assets_mode(site)
     if mode != "offline":
-        _missing(
+        missing(
             f"the site was built with assets from CDNs (vi-assets={mode}): npm was "
             "missing when `make book` ran; install Node.js/npm and rebuild"
         )
@@ -103,12 +86,7 @@ def test_site_loads_nothing_from_the_internet():
 def test_offline_assets_are_in_the_site():
     site = _site()
     _need_offline_build(site)
-    import sys
-
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    import vi_assets
-
-    for rel in vi_assets.LOCAL.values():
+    for rel in offline_assets.LOCAL.values():
         assert (site / "_static" / rel).is_file(), f"_static/{rel} missing"
 
 
@@ -152,34 +130,17 @@ def test_every_toc_page_was_built_in_both_languages():
 
 
 # ------------------------------------------------------------------ the browser
-def _chromium() -> str | None:
-    """A Chromium binary: VI_CHROMIUM, the system's, or Playwright's own download."""
-    candidates = [os.environ.get("VI_CHROMIUM"), "/usr/bin/chromium"]
-    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-    candidates += [shutil.which(n) for n in names]
-    found = next((c for c in candidates if c and Path(c).is_file()), None)
-    if found is None:
-        try:
-            from playwright.sync_api import sync_playwright
-
-            with sync_playwright() as pw:
-                found = pw.chromium.executable_path
-        except Exception:  # no playwright, or no browser downloaded
-            return None
-    return found if found and Path(found).is_file() else None
-
-
 @pytest.fixture(scope="module")
 def browser_site():
     """(context, base URL, blocked requests) with Chromium on a local server."""
     site = _site()
-    executable = _chromium()
+    executable = chromium()
     if executable is None:
-        _missing(f"Chromium not found: {INSTALL_HINT}")
+        missing(f"Chromium not found: {INSTALL_HINT}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is in requirements.txt
-        _missing("playwright is not installed: `make venv` (requirements.txt)")
+        missing("playwright is not installed: `make venv` (requirements.txt)")
     _need_offline_build(site)  # a CDN build cannot pass with the internet blocked
     SCREENSHOTS.mkdir(exist_ok=True)
     with serve(site) as base, sync_playwright() as pw:
@@ -452,7 +413,7 @@ def test_page_in_browser(browser_site, page_info: Page):
 
         # Hangul drawn with a Korean font (the Noto Sans KR web font, or a system
         # CJK font), never boxes
-        problems += _hangul_without_font(context, page)
+        problems += hangul_without_font(context, page)
 
         page.screenshot(path=str(SCREENSHOTS / f"{page_info.slug}.png"), full_page=True)
         # files the server did not have (a 404 also shows as a console error,
@@ -498,72 +459,6 @@ def test_page_in_browser(browser_site, page_info: Page):
     # a hang, not a speed target: chapter 6 (explorer, playground, its toggles)
     # took 25 s here at load 8
     assert time.perf_counter() - start < 45, f"{page_info.html} took too long"
-
-
-KOREAN_FONT = re.compile(
-    r"^Noto Sans KR|CJK|KR\b|Gothic|Nanum|Malgun|Apple SD|Gulim|Dotum|Batang|Pretendard"
-)
-
-# Marks one rendered element per distinct font (family, weight, style) among those
-# with Hangul in their own text; returns how many Hangul characters each holds.
-MARK_HANGUL_JS = """() => {
-  const seen = new Set(), counts = [];
-  const hangul = /[\\uac00-\\ud7a3\\u3131-\\u318e]/g;
-  for (const el of document.body.querySelectorAll('*')) {
-    const own = [...el.childNodes].filter(n => n.nodeType === 3)
-                                  .map(n => n.textContent).join('');
-    const n = (own.match(hangul) || []).length;
-    if (!n || !el.getClientRects().length) continue;
-    // not drawn: inside a closed dropdown, or MathJax's copy for screen readers
-    if (el.closest('details:not([open]), mjx-assistive-mml')) continue;
-    const st = getComputedStyle(el);
-    if (st.visibility !== 'visible') continue;
-    const key = [st.fontFamily, st.fontWeight, st.fontStyle].join('|');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    el.setAttribute('data-vi-hangul', counts.length);
-    counts.push([n, el.tagName.toLowerCase() + ' ' + own.trim().slice(0, 30), key]);
-  }
-  return counts;
-}"""
-
-
-def _hangul_without_font(context, page) -> list[str]:
-    """Elements whose Hangul Chromium drew with no Korean font (that is, boxes).
-
-    One element per font style is asked: CSS.getPlatformFontsForNode tells which
-    fonts drew how many glyphs of an element's own text.
-    """
-    marked = page.evaluate(MARK_HANGUL_JS)
-    if not marked:
-        return []
-    problems = []
-    cdp = context.new_cdp_session(page)
-    try:
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-        nodes = cdp.send(
-            "DOM.querySelectorAll", {"nodeId": root, "selector": "[data-vi-hangul]"}
-        )["nodeIds"]
-        for node in nodes:
-            attrs = cdp.send("DOM.getAttributes", {"nodeId": node})["attributes"]
-            index = int(attrs[attrs.index("data-vi-hangul") + 1])
-            n_hangul, what, style = marked[index]
-            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-            korean = sum(
-                f["glyphCount"] for f in fonts if KOREAN_FONT.search(f["familyName"])
-            )
-            if korean < n_hangul:
-                used = ", ".join(
-                    f"{f['familyName']} ({f['glyphCount']})" for f in fonts
-                )
-                problems.append(
-                    f"Hangul drawn without a Korean font in <{what}> ({style}): {used}"
-                )
-    finally:
-        cdp.detach()
-    return problems
 
 
 def test_explorer_in_both_languages():

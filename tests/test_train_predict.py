@@ -4,10 +4,10 @@ import functools
 
 import numpy as np
 import pytest
-import source_reference as src
 import torch
 
 import vi_helpers as vh
+from benchmarks import source_reference as src
 
 
 def test_fit_lowers_the_loss_and_logs_the_requested_epochs(small_data):

@@ -79,7 +79,7 @@ def test_each_block_is_reading_plus_run_time_plus_exercises(lang):
         for (start, end, _, talk, *_), number in zip(blocks, plan.chapters):
             path = next((schedule.NOTEBOOKS / lang).glob(f"{number}-*.ipynb"))
             seconds = times[f"{lang}/{path.name}"]
-            done = min(plan.exercises, schedule._count_exercises(path))
+            done = min(plan.exercises, schedule.count_exercises(path))
             wanted = (reading_minutes(path, lang) + math.ceil(seconds / 60)
                       + done * plan.per_exercise)
             assert end - start == wanted, (plan.minutes, path.name)

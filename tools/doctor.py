@@ -42,9 +42,10 @@ LINUX_CPU_TORCH = (
 
 #: How to train on one thread, for the advice of :func:`check_training`.
 ONE_THREAD = (
-    "start JupyterLab with one torch thread: OMP_NUM_THREADS=1 make lab "
-    "(or: OMP_NUM_THREADS=1 python -m tools.lab; Windows: set OMP_NUM_THREADS=1 "
-    "first), or run torch.set_num_threads(1) in a notebook's first cell"
+    "train on one torch thread: make lab (python -m tools.lab) starts its kernels "
+    "on one; with plain jupyter lab, start it as OMP_NUM_THREADS=1 jupyter lab "
+    "(Windows: set OMP_NUM_THREADS=1 first), or run torch.set_num_threads(1) in a "
+    "notebook's first cell"
 )
 BUSY = (
     "close other programs and run again; if it stays slow, use the shared "

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from tools import numerics
 from tools.machine import machine
-from vi_helpers import _validate
 from vi_helpers.data import make_dataset, true_function
 from vi_helpers.explorer import MODELS
 from vi_helpers.i18n import LANGUAGES, label
@@ -120,7 +120,7 @@ def evaluate(
     ``log`` receives one line per trained model (None: silent). Every model
     trains on :data:`vi_helpers.utils.TRAIN_THREADS` thread(s).
     """
-    seeds = _validate.positive_int("seeds", seeds)
+    seeds = check_seeds(seeds)
     for key in keys:
         if key not in RECIPES:
             raise ValueError(f"keys must be among {sorted(RECIPES)}, got {key!r}")
@@ -203,7 +203,15 @@ def recompute(result: dict) -> list[dict]:
     return runs
 
 
-def _positive(text: str) -> int:
+def check_seeds(seeds: int) -> int:
+    """``seeds`` if it is a positive integer, else a ValueError naming it."""
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    return seeds
+
+
+def positive_int_arg(text: str) -> int:
+    """An argparse type: a positive integer, or a message that names the text."""
     try:
         value = int(text)
     except ValueError:
@@ -229,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Score every model's predictive band on held-out data over "
         "several seeds; print a Markdown table and write JSON.",
     )
-    parser.add_argument("--seeds", type=_positive, default=None,
+    parser.add_argument("--seeds", type=positive_int_arg, default=None,
                         help="number of seeds, 0..N-1 (default 5; 1 with --quick)")
     parser.add_argument("--out", type=Path, default=None,
                         help="JSON file to write (default book/data/evaluation.json;"
@@ -254,4 +262,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    numerics.restart_portable()
     sys.exit(main())

@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from tools import numerics
 from tools.machine import cpu_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,4 +222,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    numerics.restart_portable()
     sys.exit(main())

@@ -4,7 +4,7 @@
 
 MathJax, RequireJS, the Jupyter widget manager (``@jupyter-widgets/html-manager``)
 and the Korean web font (Noto Sans KR from ``@fontsource``), in the versions pinned
-in ``book/_ext/vi_assets.py``, are downloaded with ``npm pack`` into ``.offline/npm/``,
+in ``tools/offline_assets.py``, are downloaded with ``npm pack`` into ``.offline/npm/``,
 checked against their sha512 integrity, and the files the pages load are copied into
 ``.offline/static/offline/``. Sphinx copies that folder to ``_build/html/_static/``.
 Nothing here is committed (``.offline/`` is ignored).
@@ -28,10 +28,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from tools import offline_assets as va
 
-import vi_assets as va  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CACHE = ROOT / ".offline" / "npm"
 FALLBACK = (

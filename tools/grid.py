@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from tools import numerics
 from vi_helpers.explorer import (
     DEFAULT_N,
     GRID_FILE,
@@ -95,4 +96,5 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
+    numerics.restart_portable()
     main()

@@ -7,10 +7,16 @@ text then draws on a computer with no Korean font of its own, where plain
 ``jupyter lab`` shows boxes. The MyST markup of the notebooks (notes, exercises,
 solutions, math) renders through the ``jupyterlab-myst`` extension, which
 ``requirements.txt`` installs and JupyterLab enables by itself.
+
+Its kernels start on one torch thread (``OMP_NUM_THREADS=1``, unless it is set):
+the book's networks are so small that a second thread mostly waits, and on a
+laptop where two notebooks train at once it makes both several times slower
+(the Performance page measures it).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -58,6 +64,7 @@ def web_fonts(out: Path | str, font: str | None = None) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     from jupyterlab.labapp import LabApp
 
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # the kernels inherit it
     fonts = Path(tempfile.mkdtemp(prefix="vi-book-lab-"))
     web_fonts(fonts)
 

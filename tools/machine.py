@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from tools import numerics
+
 
 def cpu_model() -> str:
     """The CPU's model name (Linux /proc/cpuinfo, macOS sysctl), for timing stamps."""
@@ -42,4 +44,5 @@ def machine(threads: int | None = None) -> dict:
         "torch": torch.__version__,
         "numpy": np.__version__,
         "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
+        "numerics": numerics.describe(),
     }

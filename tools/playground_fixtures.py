@@ -32,6 +32,7 @@ from unittest import mock
 import numpy as np
 import torch
 
+from tools import numerics
 from vi_helpers.data import Dataset, make_dataset
 from vi_helpers.metrics import gaussian_coverage, gaussian_width
 from vi_helpers.predict import predictive_normal
@@ -160,4 +161,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    numerics.restart_portable()
     main()

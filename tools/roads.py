@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tools.evaluate import _positive
+from tools import numerics
+from tools.evaluate import check_seeds, positive_int_arg
 from tools.machine import machine
-from vi_helpers import _validate
 from vi_helpers.conformal import adaptive_conformal, calibration_split, split_conformal
 from vi_helpers.data import (
     REGIONS,
@@ -55,7 +55,7 @@ from vi_helpers.metrics import (
     mean_width,
     rmse,
 )
-from vi_helpers.predict import PREDICT_SAMPLES, _mu_sigma, predictive_normal
+from vi_helpers.predict import PREDICT_SAMPLES, predictive_normal
 from vi_helpers.recipes import RECIPES, train
 from vi_helpers.utils import TRAIN_THREADS, torch_threads
 
@@ -142,14 +142,13 @@ def conformal_predictor(key: str, data: HeteroDataset, seed: int,
 
 
 def _normal(model, x, key, generator):
-    """predictive_normal's mean and std; a network without random parts in one
-    forward pass (predictive_normal checks the output's type with a pass first)."""
-    if hasattr(model, "predict"):
-        return predictive_normal(model, x, NUM_SAMPLES.get(key, 2), generator)
-    return _mu_sigma(model, x)
+    """predictive_normal's mean and std, with the method's number of weight draws
+    (a network without random parts predicts in one forward pass)."""
+    return predictive_normal(model, x, NUM_SAMPLES.get(key, 2), generator)
 
 
-def _gaussian(model, key):
+def gaussian_predictor(model, key):
+    """The band function of a method whose predictive is one Normal per x."""
     def band(x, generator):
         mean, std = _normal(model, x, key, generator)
         lower, upper = central_interval(mean, std, LEVEL)
@@ -188,7 +187,7 @@ def train_method(
                    else history.seconds)
     if trained is not None:
         trained[key] = (model, seconds)
-    return Predictor(_gaussian(model, key), model, seconds)
+    return Predictor(gaussian_predictor(model, key), model, seconds)
 
 
 def _input_layers(module: torch.nn.Module) -> list[torch.nn.Module]:
@@ -406,7 +405,7 @@ def run_seed(seed: int, methods: tuple[str, ...] = METHODS,
 def roads(seeds: int = 5, methods: tuple[str, ...] = METHODS,
           log: Callable[[str], None] | None = print, quick: bool = False) -> dict:
     """Every method on ``seeds`` seeds; returns the result dict of ``roads.json``."""
-    seeds = _validate.positive_int("seeds", seeds)
+    seeds = check_seeds(seeds)
     for key in methods:
         if key not in METHODS:
             raise ValueError(f"methods must be among {list(METHODS)}, got {key!r}")
@@ -487,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools.roads",
         description="Chapter 7: score eight ways to a 90 % band inside the data, in "
         "the hole and beyond the data, over several seeds; write JSON.")
-    parser.add_argument("--seeds", type=_positive, default=5,
+    parser.add_argument("--seeds", type=positive_int_arg, default=5,
                         help="number of seeds, 0..N-1 (default 5)")
     parser.add_argument("--out", type=Path, default=OUT_FILE,
                         help="JSON file to write (default book/data/roads.json)")
@@ -508,4 +507,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    numerics.restart_portable()
     sys.exit(main())

@@ -147,7 +147,7 @@ def _chapter(notebooks: Path, lang: str, number: str) -> Path:
     return found[0]
 
 
-def _count_exercises(path: Path) -> int:
+def count_exercises(path: Path) -> int:
     nb = nbformat.read(path, as_version=4)
     return sum("exercise" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
 
@@ -206,7 +206,7 @@ def plan_rows(
         if key not in times:
             raise ValueError(f"no run time for {key}: run python -m tools.execute")
         seconds = float(times[key])
-        total = _count_exercises(path)
+        total = count_exercises(path)
         done = min(total, plan.exercises)
         if done == 0:
             exercises = ""

@@ -1,6 +1,8 @@
 """Sphinx extension for the book's site: page language, language switch, offline assets.
 
-Loaded from ``_config.yml`` (``sphinx: local_extensions: {vi_site: book/_ext}``).
+Loaded from ``_config.yml`` as ``book._ext.vi_site`` (``sphinx: local_extensions``
+puts the repository root on Sphinx's path); it imports the tooling it needs
+(``tools.offline_assets``, ``tools.static_explorer``) by their full names.
 
 * ``<html lang>`` per page: pages under ``notebooks/ko/`` or ``book/ko/`` are ``ko``,
   every other page ``en``.
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-try:  # imported as a local extension, book/_ext is on sys.path
-    import vi_assets as va
-except ImportError:  # pragma: no cover - imported as a package
-    from . import vi_assets as va
+from tools import offline_assets as va
+from tools.static_explorer import fill_slots
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +106,11 @@ def _configure_assets(app: Sphinx, config: Config) -> None:
     if offline:
         logger.info(
             "vi_site: MathJax, RequireJS, widget manager and fonts served "
-            "from _static/offline/ (fetched by tools/fetch_assets.py)"
+            "from _static/offline/ (fetched by python -m tools.fetch_assets)"
         )
     else:
         logger.info(
-            "vi_site: offline assets not fetched (run tools/fetch_assets.py "
+            "vi_site: offline assets not fetched (run python -m tools.fetch_assets "
             "with npm); the pages load MathJax, RequireJS, the widget "
             "manager and fonts from cdn.jsdelivr.net",
             color="yellow",
@@ -179,17 +178,12 @@ def _static_explorer(
 ) -> None:
     """Put the static explorer where a page has ``<div data-vi-explorer-slot>``.
 
-    The builder is the book's tooling (``tools/static_explorer.py``), imported from
-    the repository root; pages without the placeholder are left as they are.
+    The builder is the book's tooling (``tools/static_explorer.py``); pages without
+    the placeholder are left as they are.
     """
     body = context.get("body")
     if not body or "data-vi-explorer-slot" not in body:
         return
-    root = str(Path(app.srcdir).resolve())
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from tools.static_explorer import fill_slots
-
     context["body"] = fill_slots(body, page_language(pagename))
 
 

@@ -2,8 +2,9 @@
 
 One table for two readers: ``tools/fetch_assets.py`` downloads each package with
 ``npm pack`` and copies the listed files into ``.offline/static/offline/`` (ignored,
-never committed), and the Sphinx extension ``vi_site`` points the pages at those
-copies, or at the public CDN URLs below when the fetch could not run (no npm).
+never committed), and the Sphinx extension ``book/_ext/vi_site.py`` points the
+pages at those copies, or at the public CDN URLs below when the fetch could not run
+(no npm).
 """
 
 from __future__ import annotations
