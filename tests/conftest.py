@@ -49,7 +49,14 @@ def schedule_rank(path: Path) -> int:
                 len(LONGEST_FIRST))
 
 
+#: Fixtures that open Chromium: a test that uses one is slow (not in `make unit`).
+BROWSER_FIXTURES = {"browser", "browser_site", "open_page"}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: schedule_rank(item.path))  # stable: a file keeps its order
 
 

@@ -419,6 +419,7 @@ def _tiny_notebook(path: Path, code: str) -> None:
     nbformat.write(nb, path)
 
 
+@pytest.mark.slow
 def test_execute_runs_in_place_keeps_tags_strips_paths_and_records_times(tmp_path):
     from tools import execute
 

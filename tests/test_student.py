@@ -257,6 +257,7 @@ def to_run():
     return params
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind,path", to_run())
 def test_student_notebook_runs_up_to_the_first_exercise(kind, path, built, monkeypatch):
     # The python3 kernelspec runs "python": make that this interpreter.
