@@ -19,7 +19,11 @@ collect_ignore = ["fixtures"]
 @pytest.fixture(autouse=True)
 def _seeded():
     torch.manual_seed(0)
+    threads = torch.get_num_threads()
     yield
+    # a test that fakes torch.get_num_threads can make code "restore" the fake
+    # number for real; every test ends on the process's one thread
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import torch
 import vi_helpers as vh
 from tests.shared_training import table_data, table_model
 from tools import evaluate as ev
+from tools import scoring
 from vi_helpers.recipes import RECIPES, RECOMMENDED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +55,7 @@ def test_quick_run_writes_json_that_recomputes(tmp_path, capsys):
         for key, value in run.items():
             assert value == pytest.approx(stored[run["seed"], run["model"]][key], abs=1e-9)
     assert set(result["grid"]["models"]) == {"source", "mle"}
-    assert len(result["grid"]["models"]["mle"]["std"]) == ev.GRID[2]
+    assert len(result["grid"]["models"]["mle"]["std"]) == scoring.GRID[2]
 
 
 # ------------------------------------------------ the committed 5-seed table

@@ -8,6 +8,7 @@ import pytest
 
 import vi_helpers as vh
 from tools import roads as rd
+from tools import scoring
 from vi_helpers.baselines import DeepEnsemble, DropoutRegressor, LastLayerLaplace
 from vi_helpers.data import REGIONS
 from vi_helpers.recipes import RECIPES
@@ -198,7 +199,7 @@ def test_one_seed_of_every_method_retrains_to_the_committed_predictions(committe
 
 def test_grid_keeps_the_variance_split(committed):
     grid = committed["grid"]
-    assert len(grid["x"]) == rd.GRID[2] and grid["x"][0] == -4.5
+    assert len(grid["x"]) == scoring.GRID[2] and grid["x"][0] == -4.5
     for key in rd.EPISTEMIC:
         entry = grid["seeds"]["0"][key]
         total = np.hypot(entry["epistemic_std"], entry["aleatoric_std"])

@@ -1,6 +1,8 @@
+
 """The training loop and the predictive band."""
 
 import functools
+import math
 
 import numpy as np
 import pytest
@@ -133,19 +135,19 @@ def test_three_band_methods_agree_within_monte_carlo_error(trained_vi):
         assert np.all(np.abs(q.numpy() - q_cf.numpy()) < tol)
 
 
-def test_closed_form_of_a_deterministic_model_is_its_prediction():
-    model = vh.MLERegressor()
+def test_closed_form_of_a_fit_with_one_noise_level_is_mu_plus_z_sigma():
+    net = vh.MLERegressor()
+    model = vh.ConstantNoise(net, sigma=2.0)
     x = torch.linspace(-1, 1, 7).view(-1, 1)
     q = vh.predictive_quantiles(model, x, quantiles=(0.1, 0.9), method="closed_form")
     with torch.no_grad():
-        pred = model(x).view(1, -1)
-    torch.testing.assert_close(q, pred.expand(2, -1))
+        pred = net(x).view(1, -1)
+    z = vh.predict.normal_quantile(0.9)
+    torch.testing.assert_close(q, torch.cat([pred - 2 * z, pred + 2 * z]))
 
 
 def test_vectorised_band_is_within_monte_carlo_error_of_mu_plus_z_sigma():
-    class Fixed(torch.nn.Module):  # a model with known mu and sigma at every x
-        SIGMA_FLOOR = 0.0
-
+    class Fixed(vh.Regressor):  # a model with known mu and sigma at every x
         def forward(self, x, generator=None):
             mu, log_var = x.clone(), torch.log((0.5 + x.abs()) ** 2)
             eps = torch.randn(x.shape, generator=generator)
@@ -165,12 +167,43 @@ def test_vectorised_band_is_within_monte_carlo_error_of_mu_plus_z_sigma():
 
 
 def test_vectorised_band_of_a_certain_model_is_its_mean():
-    model = vh.MLERegressor()  # one tensor out: sigma 0, every draw is the fit
+    class Certain(vh.Regressor):  # sigma 0: every draw is the mean
+        def forward(self, x, generator=None):
+            mu = 2 * x
+            return mu, mu, torch.full_like(mu, -math.inf)
+
     x = torch.tensor([[1.0], [2.0], [-3.0]])
-    band = vh.predictive_quantiles(model, x, (0.1, 0.9), num_samples=50,
+    band = vh.predictive_quantiles(Certain(), x, (0.1, 0.9), num_samples=50,
                                    method="vectorised")
-    with torch.no_grad():
-        assert torch.equal(band, model(x).view(1, -1).expand(2, -1))
+    assert torch.equal(band, (2 * x).view(1, -1).expand(2, -1))
+
+
+@pytest.mark.parametrize("predict", [
+    lambda m, x: vh.predictive_normal(m, x),
+    lambda m, x: vh.predictive_samples(m, x, num_samples=3),
+    lambda m, x: vh.predictive_quantiles(m, x, method="closed_form"),
+])
+def test_prediction_needs_a_regressor_and_says_how_to_get_one(predict):
+    x = torch.zeros(4, 1)
+    with pytest.raises(ValueError, match="got MLERegressor .*ConstantNoise"):
+        predict(vh.MLERegressor(), x)
+    band = vh.ConstantNoise(vh.MLERegressor(), sigma=1.5)
+    mean, std = vh.predictive_normal(band, x)
+    assert torch.allclose(std, torch.full((4, 1), 1.5))
+
+
+def test_every_model_of_the_book_offers_the_contract(small_data):
+    """One contract (vh.Regressor): every recipe's model predicts through it, and
+    says whether its prediction has an epistemic part."""
+    epistemic = {"bbb", "h_bbb", "h_dropout", "h_ensemble", "h_laplace"}
+    for key in vh.RECIPES:
+        model, _ = vh.recipes.train(key, small_data, seed=0, epochs=2)
+        assert isinstance(model, vh.Regressor), key
+        assert model.HAS_EPISTEMIC == (key in epistemic), key
+        mean, ep, al = model.predict(small_data.x_val[:5], 4,
+                                     torch.Generator().manual_seed(0))
+        assert mean.shape == ep.shape == al.shape == (5, 1), key
+        assert (ep == 0).all() != model.HAS_EPISTEMIC, key
 
 
 def test_print_log_prints_the_sources_line(small_data, capsys):

@@ -254,9 +254,7 @@ def check_threads() -> Result:
 
     cpus = os.cpu_count() or 1
     parts = [f"torch uses {torch.get_num_threads()} of {cpus} CPUs"]
-    fit_threads = getattr(utils, "TRAIN_THREADS", None)
-    if fit_threads is not None:
-        parts.append(f"vh.fit trains on {fit_threads}")
+    parts.append(f"vh.fit trains on {utils.TRAIN_THREADS}")
     if os.environ.get("OMP_NUM_THREADS"):
         parts.append(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
     if hasattr(os, "getloadavg"):

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import statistics
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tools import numerics
+from tools import numerics, scoring
 from tools.machine import machine
 from vi_helpers.data import make_dataset, true_function
 from vi_helpers.explorer import MODELS
@@ -44,44 +42,27 @@ from vi_helpers.utils import TRAIN_THREADS
 OUT_FILE = Path(__file__).resolve().parents[1] / "book" / "data" / "evaluation.json"
 METRICS = ("coverage_50", "coverage_90", "coverage_95", "width_90", "nll", "crps",
            "rmse_f", "seconds")
-GRID = (-4.5, 4.5, 181)  # x grid of the figures: beyond the data on both sides
-DECIMALS = 4  # stored predictions are rounded; the metrics are computed from them
 #: The rows of chapter 5's table, in order: the explorer's models.
 TABLE = MODELS
 
 
-def _rounded(t) -> np.ndarray:
-    if isinstance(t, torch.Tensor):
-        t = t.detach().cpu().numpy()
-    return np.round(np.asarray(t, dtype=np.float64).reshape(-1), DECIMALS)
-
-
 def _grid_prediction(model: torch.nn.Module, seed: int) -> dict[str, list[float]]:
-    x = torch.linspace(*GRID).view(-1, 1)
+    x = scoring.grid_x().view(-1, 1)
     g = torch.Generator().manual_seed(seed)
     out = {}
-    if hasattr(model, "predict"):  # random weights: keep the epistemic part too
+    if model.HAS_EPISTEMIC:  # random weights: keep the epistemic part too
         same_draws = torch.Generator().manual_seed(seed)  # as g: the same weights
         _, epistemic, _ = model.predict(x, PREDICT_SAMPLES, same_draws)
-        out["epistemic_std"] = _rounded(epistemic).tolist()
+        out["epistemic_std"] = scoring.rounded(epistemic).tolist()
     mean, std = predictive_normal(model, x, generator=g)
-    out["mean"] = _rounded(mean).tolist()
-    out["std"] = _rounded(std).tolist()
+    out["mean"] = scoring.rounded(mean).tolist()
+    out["std"] = scoring.rounded(std).tolist()
     return out
 
 
 def _summary(runs: list[dict], keys: list[str]) -> dict:
-    summary = {}
-    for key in keys:
-        rows = [r for r in runs if r["model"] == key]
-        summary[key] = {}
-        for metric in METRICS:
-            values = [r[metric] for r in rows if r.get(metric) is not None]
-            if not values:
-                continue
-            sd = statistics.stdev(values) if len(values) > 1 else 0.0
-            summary[key][metric] = {"mean": statistics.fmean(values), "sd": sd}
-    return summary
+    return {key: scoring.summary_cells([r for r in runs if r["model"] == key], METRICS)
+            for key in keys}
 
 
 _HEADER = ("model", "cover 50 %", "cover 90 %", "cover 95 %", "90 % width", "NLL",
@@ -93,19 +74,8 @@ _DIGITS = {"coverage_50": 3, "coverage_90": 3, "coverage_95": 3, "width_90": 2,
 def markdown_table(result: dict, names: dict[str, str] | None = None) -> str:
     """The summary of an evaluation as a Markdown table: mean ± sd over seeds."""
     names = names or {k: v["name"] for k, v in result["models"].items()}
-    lines = ["| " + " | ".join(_HEADER) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(_HEADER) - 1)) + "|"]
-    for key, cells in result["summary"].items():
-        row = [names.get(key, key)]
-        for metric in METRICS:
-            if metric not in cells:
-                row.append("–")
-                continue
-            d = _DIGITS[metric]
-            mean, sd = cells[metric]["mean"], cells[metric]["sd"]
-            row.append(f"{mean:.{d}f} ± {sd:.{d}f}")
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+    rows = [(names.get(key, key), cells) for key, cells in result["summary"].items()]
+    return scoring.markdown_table(_HEADER, rows, _DIGITS)
 
 
 def evaluate(
@@ -120,7 +90,7 @@ def evaluate(
     ``log`` receives one line per trained model (None: silent). Every model
     trains on :data:`vi_helpers.utils.TRAIN_THREADS` thread(s).
     """
-    seeds = check_seeds(seeds)
+    seeds = scoring.check_seeds(seeds)
     for key in keys:
         if key not in RECIPES:
             raise ValueError(f"keys must be among {sorted(RECIPES)}, got {key!r}")
@@ -132,7 +102,7 @@ def evaluate(
         "settings": {"n": 10000, "sigma": 1.5, "held_out": 2000,
                      "seeds": list(range(seeds)), "quick": quick,
                      "predictive": "Gaussian with the predictive mean and std",
-                     "grid": list(GRID)},
+                     "grid": list(scoring.GRID)},
         "models": {
             "oracle": {"name": label("row_oracle"), "epochs": 0, "lr": None},
             **{k: {"name": label(RECIPES[k].label),
@@ -143,25 +113,25 @@ def evaluate(
         "recommended": RECOMMENDED,
         "runs": [],
         "held_out": {"x": [], "seeds": {}},
-        "grid": {"seed": 0, "x": _rounded(torch.linspace(*GRID)).tolist(),
-                 "y_true": _rounded(true_function(torch.linspace(*GRID))).tolist(),
+        "grid": {"seed": 0, "x": scoring.rounded(scoring.grid_x()).tolist(),
+                 "y_true": scoring.rounded(true_function(scoring.grid_x())).tolist(),
                  "models": {}},
     }
     for seed in range(seeds):
         data = make_dataset(n=10000, sigma=1.5, seed=seed)
-        y = _rounded(data.y_val)
+        y = scoring.rounded(data.y_val)
         x = np.round(data.x_val.double().numpy().reshape(-1), 7)
         y_true = true_function(x)  # float64, as recompute() gets it from the JSON
         result["held_out"]["x"] = x.tolist()
         per_seed = {"y": y.tolist(), "models": {}}
         oracle_std = np.full_like(y_true, data.sigma)
-        predictions = {"oracle": (_rounded(y_true), oracle_std, None)}
+        predictions = {"oracle": (scoring.rounded(y_true), oracle_std, None)}
         for key in keys:
             epochs = result["models"][key]["epochs"]
             model, history = train(key, data, seed=seed, epochs=epochs)
             g = torch.Generator().manual_seed(seed)
             mean, std = predictive_normal(model, data.x_val, generator=g)
-            mean, std = _rounded(mean), _rounded(std)
+            mean, std = scoring.rounded(mean), scoring.rounded(std)
             if not (np.isfinite(mean).all() and np.isfinite(std).all()):
                 raise FloatingPointError(f"{key}, seed {seed}: non-finite prediction")
             predictions[key] = (mean, std, history.seconds)
@@ -203,48 +173,21 @@ def recompute(result: dict) -> list[dict]:
     return runs
 
 
-def check_seeds(seeds: int) -> int:
-    """``seeds`` if it is a positive integer, else a ValueError naming it."""
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    return seeds
-
-
-def positive_int_arg(text: str) -> int:
-    """An argparse type: a positive integer, or a message that names the text."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
-
-
-def _models(text: str) -> tuple[str, ...]:
-    keys = tuple(k.strip() for k in text.split(",") if k.strip())
-    bad = [k for k in keys if k not in RECIPES]
-    if not keys or bad:
-        raise argparse.ArgumentTypeError(
-            f"must be a comma-separated list of {', '.join(RECIPES)}, got {text!r}"
-        )
-    return keys
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.evaluate",
         description="Score every model's predictive band on held-out data over "
         "several seeds; print a Markdown table and write JSON.",
     )
-    parser.add_argument("--seeds", type=positive_int_arg, default=None,
+    parser.add_argument("--seeds", type=scoring.positive_int_arg, default=None,
                         help="number of seeds, 0..N-1 (default 5; 1 with --quick)")
     parser.add_argument("--out", type=Path, default=None,
                         help="JSON file to write (default book/data/evaluation.json;"
                         " with --quick nothing is written unless --out is given)")
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the epochs, to check that everything runs")
-    parser.add_argument("--models", type=_models, default=TABLE,
+    parser.add_argument("--models", type=scoring.keys_arg(tuple(RECIPES)),
+                        default=TABLE,
                         help=f"comma-separated subset of: {','.join(RECIPES)}")
     args = parser.parse_args(argv)
     seeds = args.seeds or (1 if args.quick else 5)
@@ -255,8 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(result["table_markdown"]["en"])
     if out is not None:
-        out.write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":"))
-                       + "\n", encoding="utf-8")
+        scoring.write_json(result, out)
         print(f"\nwrote {out}")
     return 0
 

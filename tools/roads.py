@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import statistics
 import sys
@@ -34,9 +33,21 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tools import numerics
-from tools.evaluate import check_seeds, positive_int_arg
+from tools import numerics, scoring
 from tools.machine import machine
+from tools.scoring import (
+    DECIMALS,
+    GRID,
+    check_seeds,
+    grid_x,
+    keys_arg,
+    mean_sd,
+    positive_int_arg,
+    rounded,
+    summary_cells,
+)
+from vi_helpers.baselines import DeepEnsemble, LastLayerLaplace
+from vi_helpers.bayes import BayesLinear
 from vi_helpers.conformal import adaptive_conformal, calibration_split, split_conformal
 from vi_helpers.data import (
     REGIONS,
@@ -73,11 +84,9 @@ NUM_SAMPLES = {"h_bbb": PREDICT_SAMPLES, "h_dropout": 100}
 #: The methods with an epistemic part: their predict() splits the variance.
 EPISTEMIC = ("h_bbb", "h_dropout", "h_ensemble", "h_laplace")
 LEVEL = 0.9
-GRID = (-4.5, 4.5, 181)  # x grid of the figures: beyond the data on both sides
 #: Edges of the bins of x for the coverage-by-x curve (0.25 wide: the hole's
 #: edges 0.75 and 1.75 and the data's ±3 are edges).
 BIN_EDGES = tuple(np.round(np.arange(-4.5, 4.5001, 0.25), 2).tolist())
-DECIMALS = 4  # stored predictions are rounded; every metric is computed from them
 METRICS = ("coverage_90", "width_90", "interval_score", "nll", "crps", "rmse_f")
 NAMES = {
     "en": {"oracle": "oracle (true f, true σ(x))", "h_mle": "MLE + residual σ",
@@ -91,12 +100,6 @@ NAMES = {
            "h_laplace": "마지막 층 라플라스", "h_conformal": "분할 컨포멀",
            "h_adaptive": "적응형 컨포멀"},
 }
-
-
-def _rounded(t) -> np.ndarray:
-    if isinstance(t, torch.Tensor):
-        t = t.detach().cpu().double().numpy()
-    return np.round(np.asarray(t, dtype=np.float64).reshape(-1), DECIMALS)
 
 
 # ------------------------------------------------------------------ methods
@@ -193,8 +196,9 @@ def train_method(
 def _input_layers(module: torch.nn.Module) -> list[torch.nn.Module]:
     """The layers that take x itself: a (out, 1) weight (BayesLinear: its mean)."""
     def takes_x(m):
-        w = getattr(m, "weight", getattr(m, "weight_mu", None))
-        return isinstance(w, torch.Tensor) and w.dim() == 2 and w.shape[1] == 1
+        if isinstance(m, torch.nn.Linear):
+            return m.weight.shape[1] == 1
+        return isinstance(m, BayesLinear) and m.weight_mu.shape[1] == 1
 
     return [m for m in module.modules() if takes_x(m)]
 
@@ -202,9 +206,9 @@ def _input_layers(module: torch.nn.Module) -> list[torch.nn.Module]:
 def _one_network(model: torch.nn.Module) -> torch.nn.Module:
     """One network of the method (a member of an ensemble, the net under a
     Laplace or a residual σ): its input layers count as one forward pass."""
-    if hasattr(model, "members"):
+    if isinstance(model, DeepEnsemble):
         return model.members[0]
-    if hasattr(model, "weight_mean"):  # LastLayerLaplace
+    if isinstance(model, LastLayerLaplace):
         return model.model
     return model
 
@@ -298,13 +302,7 @@ def summarise(runs: list[dict], methods: list[str]) -> dict:
         summary[key] = {}
         for region in REGIONS:
             rows = [r for r in runs if r["method"] == key and r["region"] == region]
-            cells = {}
-            for metric in METRICS:
-                values = [r[metric] for r in rows if r.get(metric) is not None]
-                if values:
-                    sd = statistics.stdev(values) if len(values) > 1 else 0.0
-                    cells[metric] = {"mean": statistics.fmean(values), "sd": sd}
-            summary[key][region] = cells
+            summary[key][region] = summary_cells(rows, METRICS)
         bins = [r["coverage_by_bin"] for r in runs
                 if r["method"] == key and r["region"] == "bins"]
         if bins:
@@ -324,19 +322,9 @@ def markdown_table(result: dict, region: str, lang: str = "en") -> str:
     """One region's table: mean ± sd over seeds of each method (– : no density)."""
     if region not in REGIONS:
         raise ValueError(f"region must be one of {list(REGIONS)}, got {region!r}")
-    header = _HEADER[lang]
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
-    for key, cells in result["summary"].items():
-        row = [NAMES[lang][key]]
-        for metric in _DIGITS:
-            if metric not in cells[region]:
-                row.append("–")
-                continue
-            d, c = _DIGITS[metric], cells[region][metric]
-            row.append(f"{c['mean']:.{d}f} ± {c['sd']:.{d}f}")
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+    rows = [(NAMES[lang][key], cells[region])
+            for key, cells in result["summary"].items()]
+    return scoring.markdown_table(_HEADER[lang], rows, _DIGITS)
 
 
 # ------------------------------------------------------------------ the run
@@ -350,15 +338,15 @@ def _warm_up() -> None:
 
 
 def _grid_entry(predictor: Predictor, key: str, seed: int) -> dict:
-    x = torch.linspace(*GRID).view(-1, 1)
+    x = grid_x().view(-1, 1)
     band = predictor(x, seed)
-    entry = {k: None if v is None else _rounded(v).tolist() for k, v in band.items()}
+    entry = {k: None if v is None else rounded(v).tolist() for k, v in band.items()}
     if key in EPISTEMIC:
         with torch.no_grad():
             _, epistemic, aleatoric = predictor.model.predict(
                 x, NUM_SAMPLES.get(key, 2), torch.Generator().manual_seed(seed))
-        entry["epistemic_std"] = _rounded(epistemic).tolist()
-        entry["aleatoric_std"] = _rounded(aleatoric).tolist()
+        entry["epistemic_std"] = rounded(epistemic).tolist()
+        entry["aleatoric_std"] = rounded(aleatoric).tolist()
     return entry
 
 
@@ -374,7 +362,7 @@ def run_seed(seed: int, methods: tuple[str, ...] = METHODS,
     regions = data.regions
     stored = {"x": {r: np.round(data.x[i].double().numpy().reshape(-1), 7).tolist()
                     for r, i in regions.items()},
-              "y": {r: _rounded(data.y[i]).tolist() for r, i in regions.items()},
+              "y": {r: rounded(data.y[i]).tolist() for r, i in regions.items()},
               "methods": {}, "grid": {}, "cost": {}}
     x_all = torch.cat([data.x[i] for i in regions.values()])
     trained: dict = {}
@@ -384,7 +372,7 @@ def run_seed(seed: int, methods: tuple[str, ...] = METHODS,
         for region, idx in regions.items():
             band = predictor(data.x[idx], seed)
             per_region[region] = {
-                k: None if v is None else _rounded(v).tolist() for k, v in band.items()
+                k: None if v is None else rounded(v).tolist() for k, v in band.items()
             }
             if not all(np.isfinite(per_region[region][k]).all()
                        for k in ("mean", "lower", "upper")):
@@ -432,10 +420,10 @@ def roads(seeds: int = 5, methods: tuple[str, ...] = METHODS,
                   "epistemic": key in EPISTEMIC} for key in methods
         },
         "held_out": {},
-        "grid": {"x": _rounded(torch.linspace(*GRID)).tolist(),
-                 "y_true": _rounded(true_function(torch.linspace(*GRID))).tolist(),
-                 "noise_std": _rounded(hetero_noise_std(
-                     torch.linspace(*GRID))).tolist(),
+        "grid": {"x": rounded(grid_x()).tolist(),
+                 "y_true": rounded(true_function(grid_x())).tolist(),
+                 "noise_std": rounded(hetero_noise_std(
+                     grid_x())).tolist(),
                  "seeds": {}},
         "cost": {},
     }
@@ -457,11 +445,7 @@ def roads(seeds: int = 5, methods: tuple[str, ...] = METHODS,
     result["runs"] = runs
     result["summary"] = summarise(runs, ["oracle", *methods])
     result["cost_summary"] = {
-        key: {what: {"mean": statistics.fmean(c[key][what]
-                                              for c in result["cost"].values()),
-                     "sd": statistics.stdev([c[key][what]
-                                             for c in result["cost"].values()])
-                     if seeds > 1 else 0.0}
+        key: {what: mean_sd(c[key][what] for c in result["cost"].values())
               for what in ("train_seconds", "predict_seconds", "forward_passes")}
         for key in methods
     }
@@ -471,14 +455,6 @@ def roads(seeds: int = 5, methods: tuple[str, ...] = METHODS,
         for lang in NAMES
     }
     return result
-
-
-def _methods(text: str) -> tuple[str, ...]:
-    keys = tuple(k.strip() for k in text.split(",") if k.strip())
-    if not keys or any(k not in METHODS for k in keys):
-        raise argparse.ArgumentTypeError(
-            f"must be a comma-separated list of {', '.join(METHODS)}, got {text!r}")
-    return keys
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -492,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="JSON file to write (default book/data/roads.json)")
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the epochs, to check that everything runs")
-    parser.add_argument("--methods", type=_methods, default=METHODS,
+    parser.add_argument("--methods", type=keys_arg(METHODS), default=METHODS,
                         help=f"comma-separated subset of: {','.join(METHODS)}")
     args = parser.parse_args(argv)
     if not args.out.parent.is_dir():
@@ -500,8 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     result = roads(seeds=args.seeds, methods=args.methods, quick=args.quick)
     for region in REGIONS:
         print(f"\n{region}\n" + result["table_markdown"]["en"][region])
-    args.out.write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":"))
-                        + "\n", encoding="utf-8")
+    scoring.write_json(result, args.out)
     print(f"\nwrote {args.out} in {result['seconds_total']} s")
     return 0
 

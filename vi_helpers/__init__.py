@@ -21,7 +21,7 @@ from .explorer import ExplorerResult, explore, plot_explorer
 from .heteroscedastic import HeteroscedasticRegressor, beta_nll_loss, gaussian_nll_loss
 from .i18n import label, use_language
 from .losses import gaussian_log_likelihood, half_mse, negative_elbo, prior_from_targets
-from .models import ConstantNoise, MLERegressor, VariationalRegressor
+from .models import ConstantNoise, MLERegressor, Regressor, VariationalRegressor
 from .plotting import (
     listing,
     plot_band,
@@ -60,6 +60,7 @@ __all__ = [
     "History",
     "LastLayerLaplace",
     "MLERegressor",
+    "Regressor",
     "TrainingDiverged",
     "VariationalRegressor",
     "adaptive_conformal",

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from . import _validate
 from .heteroscedastic import HeteroscedasticRegressor, gaussian_nll_loss
-from .models import ConstantNoise, MLERegressor
+from .models import ConstantNoise, MLERegressor, Regressor
 
 
 def mixture_moments(
@@ -101,6 +101,8 @@ class DropoutRegressor(HeteroscedasticRegressor):
     ``num_samples`` of them.
     """
 
+    HAS_EPISTEMIC = True
+
     def __init__(
         self, y_mean: float = 0.0, y_std: float = 1.0, min_var: float = 1e-4,
         p: float = 0.1,
@@ -132,7 +134,7 @@ class DropoutRegressor(HeteroscedasticRegressor):
 # ------------------------------------------------------------- deep ensemble
 
 
-class DeepEnsemble(nn.Module):
+class DeepEnsemble(Regressor):
     r"""M networks trained side by side; predicts with their equal-weight mixture.
 
     ``forward(x)`` returns ``(sample, mu, log_var)``, each (N, M): column m is
@@ -141,6 +143,8 @@ class DeepEnsemble(nn.Module):
     weights; :func:`vi_helpers.set_seed` before building makes the whole
     ensemble reproducible.
     """
+
+    HAS_EPISTEMIC = True
 
     def __init__(self, members: Sequence[nn.Module]) -> None:
         super().__init__()
@@ -301,7 +305,7 @@ def last_hidden_layers(model: nn.Module) -> nn.Sequential:
     return net[:-1]
 
 
-class LastLayerLaplace(nn.Module):
+class LastLayerLaplace(Regressor):
     r"""A trained network whose last layer is made Bayesian, in closed form.
 
     With the trained layers fixed, the mean is linear in the last layer's
@@ -320,6 +324,8 @@ class LastLayerLaplace(nn.Module):
     ``x_train``, ``y_train`` (N, 1). ``forward(x)`` returns ``(sample, mu,
     log_var)`` of the predictive distribution, each (N, 1).
     """
+
+    HAS_EPISTEMIC = True
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from . import _validate
 from .losses import gaussian_log_likelihood
+from .models import Regressor
 from .predict import PREDICT_SAMPLES
 
 
@@ -117,7 +118,7 @@ def _draw(mu: torch.Tensor, std: torch.Tensor, generator=None) -> torch.Tensor:
     return mu + std * eps
 
 
-class BayesianRegressor(nn.Module):
+class BayesianRegressor(Regressor):
     r"""A 1-40-20-10-1 ReLU network (the source's mean head) of :class:`BayesLinear`
     layers, plus one learned noise level :math:`\sigma_y`.
 
@@ -127,6 +128,8 @@ class BayesianRegressor(nn.Module):
     ``sample = mu + σ_y ε`` a draw of y. Many forward passes give the predictive
     distribution (:meth:`predict`).
     """
+
+    HAS_EPISTEMIC = True
 
     def __init__(
         self,

@@ -35,6 +35,7 @@ from .data import (
     BOOK_DATA,
     HOLE,
     REGIONS,
+    HeteroDataset,
     load_book_data,
     make_dataset,
     make_hetero_dataset,
@@ -154,7 +155,7 @@ class ExplorerResult:
 
 def _result(name, model, data, epochs, seconds) -> ExplorerResult:
     """The curves and numbers of a trained ``model`` (in a forked random stream)."""
-    hetero = hasattr(data, "regions")
+    hetero = isinstance(data, HeteroDataset)
     if hetero:  # the same spacing as on the cubic, out to ±4.5
         points = round((CURVE_POINTS - 1) * HETERO_X / 3) + 1
         x = torch.linspace(-HETERO_X, HETERO_X, points).view(-1, 1)

@@ -1,4 +1,7 @@
-"""The walkthrough's two networks. Models return tensors; they do not compute losses."""
+"""The walkthrough's two networks, and what every model with a band offers.
+
+Models return tensors; they do not compute losses.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,44 @@ import math
 
 import torch
 import torch.nn as nn
+
+
+class Regressor(nn.Module):
+    r"""A network with a predictive distribution: the one contract of prediction.
+
+    Every model that :mod:`vi_helpers.predict` accepts is a ``Regressor`` and
+    offers two methods:
+
+    * ``forward(x, generator=None)`` returns ``(sample, mu, log_var)``: one draw of
+      y, its mean and log-variance, each (N, 1), what :func:`vi_helpers.fit`'s loss
+      sees;
+    * ``predict(x, num_samples, generator)`` returns ``(mean, epistemic_std,
+      aleatoric_std)``, each (N, 1): the predictive distribution at x, its
+      variance split by the law of total variance.
+
+    This class's ``predict`` is the one of a network with fixed weights: one pass,
+    no epistemic part, :math:`\sigma = e^{\log\sigma^2/2}` plus
+    :attr:`SIGMA_FLOOR`. A model with random parts (Bayes by Backprop, dropout, an
+    ensemble, a Laplace approximation) overrides it and sets
+    :attr:`HAS_EPISTEMIC`.
+    """
+
+    #: Added to sigma (the source adds 1e-5 when it samples).
+    SIGMA_FLOOR = 0.0
+    #: Whether :meth:`predict` has an epistemic part (random weights or members).
+    HAS_EPISTEMIC = False
+
+    @torch.no_grad()
+    def predict(
+        self,
+        x: torch.Tensor,
+        num_samples: int | None = None,
+        generator: torch.Generator | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(mu, 0, sigma)`` of one deterministic pass; ``num_samples`` and
+        ``generator`` are accepted for the common signature."""
+        _, mu, log_var = self(x)
+        return mu, torch.zeros_like(mu), torch.exp(0.5 * log_var) + self.SIGMA_FLOOR
 
 
 class MLERegressor(nn.Module):
@@ -22,7 +63,7 @@ class MLERegressor(nn.Module):
         return self.out(x)
 
 
-class ConstantNoise(nn.Module):
+class ConstantNoise(Regressor):
     r"""A trained mean network plus one noise level: :math:`\mathcal N(\hat f(x),
     \hat\sigma^2)`.
 
@@ -61,7 +102,7 @@ def _head() -> nn.Sequential:
     )
 
 
-class VariationalRegressor(nn.Module):
+class VariationalRegressor(Regressor):
     r"""The source's ``VI_model``: two 1-40-20-10-1 ReLU heads, for mu and log-variance.
 
     ``forward(x)`` returns ``(sample, mu, log_var)``, each (N, 1), where

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from . import _validate
+from .models import Regressor
 
 METHODS = ("loop", "vectorised", "closed_form")
 #: Weight draws behind the predictive Normal of a model with random weights.
@@ -35,14 +36,14 @@ def predictive_samples(
     """Draw ``num_samples`` predictions per input; returns (N, num_samples).
 
     ``vectorised=False`` is the source: ``num_samples`` stochastic forward passes,
-    side by side. ``vectorised=True`` runs the network once and draws all the eps
-    at once: the same distribution, far faster. A model that returns a plain
-    tensor (the MLE) gives ``num_samples`` equal columns.
+    side by side. ``vectorised=True`` asks the model for its predictive mean and
+    standard deviation once and draws all the eps at once: for a network with
+    fixed weights the same distribution, far faster.
     """
     _check_model_x(model, x)
     num_samples = _validate.positive_int("num_samples", num_samples)
     if vectorised:
-        mu, sigma = _mu_sigma(model, x)  # (N, 1) each
+        mu, sigma = predictive_normal(model, x, generator=generator)  # (N, 1) each
         eps = torch.randn((x.shape[0], num_samples), generator=generator,
                           dtype=mu.dtype, device=mu.device)
         return mu + sigma * eps  # (N, num_samples)
@@ -71,7 +72,7 @@ def predictive_quantiles(
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if method == "closed_form":
-        mu, sigma = _mu_sigma(model, x)  # (N, 1) each
+        mu, sigma = predictive_normal(model, x, generator=generator)  # (N, 1) each
         z = torch.tensor([normal_quantile(q) for q in qs], dtype=mu.dtype)
         return mu.view(1, -1) + z.view(-1, 1).to(mu.device) * sigma.view(1, -1)
     samples = predictive_samples(model, x, num_samples, method == "vectorised",
@@ -89,25 +90,15 @@ def predictive_normal(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     r"""The predictive Normal at x: its mean and standard deviation, each (N, 1).
 
-    For a network that returns ``(sample, mu, log_var)``: μ and
-    :math:`e^{\log\sigma^2/2}` (plus the source's 1e-5 floor where the model has
-    one). For a model with random weights (one with a ``predict`` method, such as
-    :class:`~vi_helpers.bayes.BayesianRegressor`): the mean over ``num_samples``
-    weight draws, and by the law of total variance
+    From the model's ``predict`` (:class:`~vi_helpers.models.Regressor`): for a
+    network with fixed weights μ and :math:`e^{\log\sigma^2/2}` (plus the source's
+    1e-5 floor); for one with random parts the mean over ``num_samples`` draws and,
+    by the law of total variance,
     :math:`\sqrt{\text{epistemic}^2 + \text{aleatoric}^2}`.
     """
     _check_model_x(model, x)
-    if hasattr(model, "predict"):
-        mean, epistemic, aleatoric = model.predict(x, num_samples, generator)
-        return mean, (epistemic**2 + aleatoric**2).sqrt()
-    out = model(x)
-    if not isinstance(out, tuple):
-        raise ValueError(
-            f"model must return (sample, mu, log_var), got a {type(model).__name__} "
-            "that returns one tensor (wrap an MLE fit in vi_helpers.ConstantNoise)"
-        )
-    _, mu, log_var = out
-    return mu, torch.exp(0.5 * log_var) + getattr(model, "SIGMA_FLOOR", 0.0)
+    mean, epistemic, aleatoric = model.predict(x, num_samples, generator)
+    return mean, (epistemic**2 + aleatoric**2).sqrt()
 
 
 def central_band(mean: torch.Tensor, std: torch.Tensor, z: float = Z90) -> torch.Tensor:
@@ -116,23 +107,17 @@ def central_band(mean: torch.Tensor, std: torch.Tensor, z: float = Z90) -> torch
     return torch.stack([mean - z * std, mean, mean + z * std]).view(3, -1)
 
 
-def _mu_sigma(model, x):
-    """One deterministic pass: mu and the sampling sigma (with the 1e-5 floor)."""
-    out = model(x)
-    if not isinstance(out, tuple):
-        return out, torch.zeros_like(out)
-    _, mu, log_var = out
-    return mu, torch.exp(0.5 * log_var) + getattr(model, "SIGMA_FLOOR", 0.0)
-
-
 def _one_pass(model, x, generator):
-    out = model(x) if generator is None else model(x, generator=generator)
-    return out[0] if isinstance(out, tuple) else out
+    sample, _, _ = model(x, generator=generator)
+    return sample
 
 
 def _check_model_x(model, x) -> None:
-    if not isinstance(model, torch.nn.Module):
-        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(model, Regressor):
+        raise ValueError(
+            "model must be a vi_helpers.Regressor (a network with a band: forward "
+            f"gives (sample, mu, log_var)), got {type(model).__name__} (wrap a mean "
+            "network such as the MLE in vi_helpers.ConstantNoise)")
     _validate.column("x", x)
 
 
