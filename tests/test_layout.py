@@ -77,3 +77,27 @@ def test_the_printed_fit_fits_on_a_screen():
 ], ids=lambda f: f.__qualname__)
 def test_each_loss_reads_as_a_few_lines_of_math(loss):
     assert _body_lines(loss) <= 8
+
+
+def _probes(path: Path, names: set[str]) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{path.name}:{n.lineno} {n.func.id}" for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            and n.func.id in names]
+
+
+def test_models_are_used_through_their_one_contract():
+    """vh.Regressor is the contract: the lesson never asks a model what it has
+    (hasattr), and prediction and the evaluation commands never read an optional
+    attribute (getattr) either."""
+    tools = PACKAGE.parent / "tools"
+    found = [p for path in PACKAGE.glob("*.py") for p in _probes(path, {"hasattr"})]
+    for path in (PACKAGE / "predict.py", tools / "evaluate.py", tools / "roads.py"):
+        found += _probes(path, {"hasattr", "getattr"})
+    assert not found, found
+
+
+def test_the_probe_check_sees_a_probe(tmp_path):
+    copy = tmp_path / "predict.py"
+    copy.write_text("def f(model):\n    return hasattr(model, 'predict')\n")
+    assert _probes(copy, {"hasattr"}) == ["predict.py:2 hasattr"]
