@@ -43,7 +43,7 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
 lint: $(STAMP)
-	$(PY) -m ruff check vi_helpers tools tests benchmarks book/_ext
+	$(PY) -m ruff check conftest.py vi_helpers tools tests benchmarks book/_ext
 	@if command -v node >/dev/null 2>&1; then \
 	  for f in tools/*.js benchmarks/*.js book/_ext/static/*.js book/_ext/static/playground/*.js tests/js/*.js; do \
 	    node --check $$f || exit 1; done; \

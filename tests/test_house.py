@@ -77,9 +77,11 @@ def _intel_with_avx512() -> bool:
 def test_a_skip_fails_the_run_under_vi_no_skips(tmp_path):
     (tmp_path / "test_skips.py").write_text(
         "import pytest\n\ndef test_a():\n    pytest.skip('no tool')\n")
-    cmd = [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:nbval",
+    cmd = [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:nbval",
            "-p", "no:cacheprovider", "-o", "addopts=", "-q", str(tmp_path)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # a clean pytest: none of this run's own settings (xdist's worker id, addopts)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = str(ROOT)
     allowed = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True,
                              env={**env, "VI_NO_SKIPS": "0"})
     refused = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True,

@@ -16,6 +16,7 @@ tools/fetch_assets.py) skips the offline and browser checks; with
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -552,3 +553,51 @@ def test_playground_trains_from_disk_without_a_network(browser_site):
     finally:
         context.close()
     assert not blocked, blocked
+
+
+# ------------------------------------------------------- what the cells print
+#: The delimiter row of a Markdown table (``|---|---:|``), in a cell's output.
+TABLE_DELIMITER = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+\s*$", re.M)
+HIDDEN = {"remove-cell", "remove-output"}
+
+
+def printed_tables(path: Path) -> int:
+    """How many tables a notebook's shown outputs hold (Markdown or HTML)."""
+    count = 0
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if HIDDEN & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            count += len(TABLE_DELIMITER.findall("".join(data.get("text/markdown", ""))))
+            count += "".join(data.get("text/html", "")).count("<table")
+    return count
+
+
+def test_every_table_a_cell_prints_is_a_table_on_the_site():
+    """What JupyterLab shows as a table is a <table> on the site, in every chapter
+    of both languages; no Markdown table is left as raw pipes."""
+    site = _site()
+    checked = 0
+    for path in sorted(ROOT.glob("notebooks/*/0*.ipynb")):
+        expected = printed_tables(path)
+        page = (site / path.relative_to(ROOT).with_suffix(".html")).read_text(
+            encoding="utf-8")
+        assert page.count("<table") >= expected, (path.name, expected)
+        # a table that failed to parse is a paragraph of pipes (and --- turns to —)
+        raw = re.search(r"<p>\|[^<]*\n\|\s*[-—]", page)
+        assert not raw, f"raw table in {path.name}: {raw.group(0)[:80]}"
+        checked += expected
+    assert checked >= 10  # chapter 5's table and chapter 7's four, in two languages
+
+
+def test_the_table_count_sees_markdown_and_html_tables(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [
+            {"data": {"text/markdown": ["| a | b |\n", "|---|---:|\n", "| 1 | 2 |"]}},
+            {"data": {"text/html": ["<table><tr><td>1</td></tr></table>"]}}]},
+        {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "outputs": [
+            {"data": {"text/markdown": ["| a |\n|---|\n"]}}]}]}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert printed_tables(path) == 2
