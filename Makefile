@@ -43,9 +43,9 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
 lint: $(STAMP)
-	$(PY) -m ruff check conftest.py vi_helpers tools tests benchmarks book/_ext
+	$(PY) -m ruff check conftest.py vi_helpers vi_explorer tools tests benchmarks book/_ext
 	@if command -v node >/dev/null 2>&1; then \
-	  for f in tools/*.js benchmarks/*.js book/_ext/static/*.js book/_ext/static/playground/*.js tests/js/*.js; do \
+	  for f in vi_explorer/*.js vi_explorer/static/playground/*.js benchmarks/*.js book/_ext/static/*.js tests/js/*.js; do \
 	    node --check $$f || exit 1; done; \
 	else echo "lint: node not found, JavaScript not checked"; fi
 
@@ -76,7 +76,7 @@ roads: $(STAMP)
 	$(PY) -m tools.roads
 
 explorer-grid: $(STAMP)
-	$(PY) -m tools.grid
+	$(PY) -m vi_explorer.grid
 
 student: $(STAMP)
 	$(PY) -m tools.student

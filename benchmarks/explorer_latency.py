@@ -1,6 +1,6 @@
 """How fast the live explorer answers: ``python -m benchmarks.explorer_latency``.
 
-Drives the real widget (:class:`vi_helpers.widgets.Explorer`, no browser and no
+Drives the real widget (:class:`vi_explorer.widget.Explorer`, no browser and no
 kernel needed) the way a reader does: one slider is released at a new value, and
 we time, from that moment,
 
@@ -30,9 +30,9 @@ from pathlib import Path
 import torch
 
 from benchmarks import common
+from vi_explorer.widget import Explorer, ResultCache
 from vi_helpers import explorer as ex
 from vi_helpers import utils
-from vi_helpers.widgets import Explorer, ResultCache
 
 OUT = common.RESULTS / "explorer.json"
 TARGET = dict(model="source", sigma=1.5, epochs=1000)

@@ -180,7 +180,7 @@ def explorer_run(device: torch.device, sigmas: tuple[float, ...] | None = None,
     train its MLE with that setting's learning rate
     (``vh.RECIPES["mle"].explorer_lr``, written here as ``explorer_lr``).
     """
-    from tools.grid import GRID_SIGMAS
+    from vi_explorer.grid import GRID_SIGMAS
     from vi_helpers import explorer as ex
 
     sigmas = tuple(sigmas or GRID_SIGMAS)

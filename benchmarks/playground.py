@@ -1,7 +1,7 @@
 """The playground of chapter 6 in headless Chromium: ``make bench`` (section
 ``playground``), or ``python -m benchmarks.playground`` for this part alone.
 
-Opens chapter 6's playground (``book/_ext/static/playground/``) from disk in a page
+Opens chapter 6's playground (``vi_explorer/static/playground/``) from disk in a page
 that also holds the static explorer's grid, as the built chapter does, and measures
 in one run on this machine:
 
@@ -35,7 +35,7 @@ from pathlib import Path
 
 from benchmarks import common
 
-STATIC = common.ROOT / "book" / "_ext" / "static" / "playground"
+STATIC = common.ROOT / "vi_explorer" / "static" / "playground"
 TFJS_MODEL = Path(__file__).with_name("tfjs_source_model.js")
 #: TensorFlow.js, fetched only by this benchmark (the book does not ship it).
 TFJS = {
@@ -82,8 +82,8 @@ def chromium() -> str:
 
 def build_site(root: Path, tfjs: bool) -> dict:
     """The bench's pages in ``root``; returns the download sizes in bytes."""
-    from tools.static_explorer import static_explorer_html
-    from vi_helpers.explorer import load_grid
+    from vi_explorer.grid import load_grid
+    from vi_explorer.static_explorer import static_explorer_html
 
     shutil.copytree(STATIC, root / "playground")
     explorer = static_explorer_html(load_grid(), "en")

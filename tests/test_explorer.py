@@ -13,10 +13,15 @@ import pytest
 import torch
 
 import vi_helpers as vh
-from tools import grid as grid_tool
-from tools.static_explorer import JS_FILE, MAX_BYTES, fill_slots, static_explorer_html
+from vi_explorer import grid as grid_tool
+from vi_explorer import widget as wx
+from vi_explorer.static_explorer import (
+    JS_FILE,
+    MAX_BYTES,
+    fill_slots,
+    static_explorer_html,
+)
 from vi_helpers import explorer as ex
-from vi_helpers import widgets as wx
 from vi_helpers.i18n import LABELS
 
 SMALL = dict(n=300)  # 240 training points: fast enough for unit tests
@@ -29,7 +34,7 @@ def result():
 
 @pytest.fixture(scope="module")
 def grid():
-    return ex.load_grid()
+    return grid_tool.load_grid()
 
 
 # ---------------------------------------------------------------- explore
@@ -76,7 +81,7 @@ def test_the_mle_band_is_the_fit_plus_minus_the_residual_sigma():
 def test_the_explorer_trains_its_mle_with_the_benchmarks_choice():
     """The MLE's learning rate is the one ``make bench`` found fastest to a fit on
     the explorer's own data (benchmarks/results/bench.json, written by the last run)."""
-    bench = json.loads((ex.GRID_FILE.parents[2] / "benchmarks" / "results"
+    bench = json.loads((grid_tool.GRID_FILE.parents[2] / "benchmarks" / "results"
                         / "bench.json").read_text())
     choice = bench["good_fit"]["explorer"]
     assert choice["n"] == ex.DEFAULT_N
@@ -159,7 +164,7 @@ def test_chapter_7_data_in_the_explorer():
 
 def test_the_widget_offers_chapter_7_data():
     pytest.importorskip("ipywidgets")
-    from vi_helpers.widgets import Explorer
+    from vi_explorer.widget import Explorer
 
     vh.use_language("ko")  # the Hangul font for the figure
     w = Explorer(lang="ko", sigma=0.5, epochs=100, model="mle",
@@ -264,7 +269,7 @@ def test_a_newer_request_stops_a_running_training():
 
 def test_the_widget_draws_only_the_newest_request():
     pytest.importorskip("ipywidgets")
-    from vi_helpers.widgets import Explorer
+    from vi_explorer.widget import Explorer
 
     w = Explorer(lang="en", sigma=0.5, epochs=100, model="mle",
                  cache=wx.ResultCache(), **SMALL)
@@ -287,9 +292,9 @@ def test_the_widget_draws_only_the_newest_request():
 def test_import_works_without_ipywidgets():
     code = (
         "import sys; sys.modules['ipywidgets'] = None\n"
-        "import vi_helpers, vi_helpers.explorer, tools.static_explorer\n"
+        "import vi_helpers, vi_helpers.explorer, vi_explorer.static_explorer\n"
         "try:\n"
-        "    import vi_helpers.widgets\n"
+        "    import vi_explorer.widget\n"
         "except ImportError as e:\n"
         "    print('ImportError:', e)\n"
     )
@@ -310,7 +315,7 @@ def test_the_stored_grid_has_every_combination(grid):
     for m in grid["models"]:
         for s in grid["sigmas"]:
             for e in grid["epochs"]:
-                cell = grid["cells"][ex.cell_key(m, s, e)]
+                cell = grid["cells"][grid_tool.cell_key(m, s, e)]
                 for curve in ("lower", "median", "upper"):
                     assert len(cell[curve]) == g
                 assert 0 <= cell["coverage"] <= 1 and cell["width"] > 0
@@ -324,7 +329,7 @@ def test_the_stored_grid_has_every_combination(grid):
                           ("nll", 3.0, 100)])
 def test_a_grid_cell_retrained_matches_the_stored_curves(grid, model, sigma, epochs):
     r = ex.explore(sigma, epochs, model, seed=grid["seed"], n=grid["n"])
-    cell = grid["cells"][ex.cell_key(model, sigma, epochs)]
+    cell = grid["cells"][grid_tool.cell_key(model, sigma, epochs)]
     for curve in ("lower", "median", "upper"):
         np.testing.assert_allclose(cell[curve], getattr(r, curve), atol=0.02,
                                    err_msg=curve)
@@ -369,7 +374,7 @@ def test_static_html_refuses_a_setting_outside_the_grid(grid):
         static_explorer_html(grid, "en", sigma=1.2)
     with pytest.raises(ValueError, match="grid lacks 1 cell"):
         broken = dict(grid, cells=dict(grid["cells"]))
-        broken["cells"].pop(ex.cell_key("mle", 0.5, 100))
+        broken["cells"].pop(grid_tool.cell_key("mle", 0.5, 100))
         static_explorer_html(broken, "en")
 
 

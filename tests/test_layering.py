@@ -17,18 +17,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The folders of project code and the top-level package each one is imported as.
-FOLDERS = {"vi_helpers": "vi_helpers", "tools": "tools", "benchmarks": "benchmarks",
-           "book/_ext": "book", "tests": "tests"}
+FOLDERS = {"vi_helpers": "vi_helpers", "vi_explorer": "vi_explorer", "tools": "tools",
+           "benchmarks": "benchmarks", "book/_ext": "book", "tests": "tests"}
 
 #: Which of the project's packages each package may import (itself always).
 #: Downhill only: the lesson imports nothing of the project; the tooling imports
-#: the lesson; the site and the benchmarks import both; the tests import all.
+#: the lesson; the explorer app imports the lesson and the tooling's numerics; the
+#: site and the benchmarks import those three; the tests import all.
 MAY_IMPORT = {
     "vi_helpers": set(),
     "tools": {"vi_helpers"},
-    "book": {"tools", "vi_helpers"},
-    "benchmarks": {"tools", "vi_helpers"},
-    "tests": {"vi_helpers", "tools", "book", "benchmarks"},
+    "vi_explorer": {"vi_helpers", "tools"},
+    "book": {"tools", "vi_helpers", "vi_explorer"},
+    "benchmarks": {"tools", "vi_helpers", "vi_explorer"},
+    "tests": {"vi_helpers", "vi_explorer", "tools", "book", "benchmarks"},
 }
 PROJECT = set(MAY_IMPORT)
 
@@ -136,6 +138,9 @@ def test_imports_go_downhill_and_never_around_the_layout():
     ("tests", "from tests import test_site\nx = test_site._chromium\n",
      "private test_site._chromium"),
     ("book", "from benchmarks import report\n", "book imports benchmarks"),
+    ("vi_helpers", "from vi_explorer.widget import live_explorer\n",
+     "vi_helpers imports vi_explorer.widget"),
+    ("tools", "import vi_explorer.grid\n", "tools imports vi_explorer.grid"),
 ])
 def test_the_check_catches_a_copy_that_breaks_it(package, source, what):
     found = [str(p) for p in problems_in(source, package)]

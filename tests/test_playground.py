@@ -1,4 +1,4 @@
-"""The in-browser playground (book/_ext/static/playground/): fixtures, defaults, page.
+"""The in-browser playground (vi_explorer/static/playground/): fixtures, defaults, page.
 
 * The parity fixtures of tests/js/ are regenerated here from PyTorch and compared
   with the committed files, so they cannot go stale.
@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from tools import playground_fixtures as pf
+from vi_explorer import playground_fixtures as pf
 from vi_helpers.i18n import LABELS
 from vi_helpers.recipes import RECIPES
 
 ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "book" / "_ext" / "static" / "playground"
+STATIC = ROOT / "vi_explorer" / "static" / "playground"
 CORE = STATIC / "vi_playground_core.js"
 NODE = shutil.which("node")
 Z95 = 1.6448536269514722
@@ -78,7 +78,7 @@ def test_committed_fixture_is_what_torch_computes_now(key):
     fresh = json.loads(pf.dumps(pf.fixture(key)))
     for part in ("model", "settings", "data", "weights", "checkpoints", "eps"):
         assert fresh.get(part) == committed.get(part), (
-            f"{part} of {key}.json is stale: run `python -m tools.playground_fixtures`"
+            f"{part} of {key}.json is stale: run `python -m vi_explorer.playground_fixtures`"
         )
     _compare(fresh["float32"], committed["float32"], 1e-4, "float32")
     _compare(fresh["float64"], committed["float64"], 1e-7, "float64")

@@ -230,7 +230,7 @@ def _move(control) -> None:
 
 
 def _check_explorers(page) -> list[str]:
-    """Each static explorer (tools.static_explorer) redraws on every control;
+    """Each static explorer (vi_explorer.static_explorer) redraws on every control;
     any other range slider on the page must change a figure next to it."""
     problems = []
     explorers = page.locator("main [data-vi-explorer]")

@@ -368,7 +368,7 @@ def test_handouts_work_in_a_fresh_venv(tmp_path):
         "results = doctor.run_checks([doctor.check_python, doctor.check_packages,",
         "    doctor.check_hangul_font, doctor.check_widgets, doctor.check_device])",
         "for r in results: print(r.line())",
-        "from vi_helpers.widgets import live_explorer",
+        "from vi_explorer.widget import live_explorer",
         "explorer = live_explorer(lang='ko', epochs=100)",
         "explorer.last.result(timeout=300)",
         "print('explorer', len(explorer.image.value))",

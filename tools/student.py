@@ -42,10 +42,12 @@ SOLUTION_METADATA = {"jupyter", "mystnb"}
 RUN_METADATA = {"execution", "collapsed", "scrolled", "ExecuteTime"}
 
 #: Files from the repository root that go into each zip beside the notebooks:
-#: the lesson package, what running the notebooks needs (requirements.txt, not the
-#: book's build and test tools), the pre-flight check and the JupyterLab launcher.
+#: the lesson package and the explorer app (chapter 6's widget), what running the
+#: notebooks needs (requirements.txt, not the book's build and test tools), the
+#: pre-flight check and the JupyterLab launcher.
 SUPPORT = (
-    "requirements.txt", "pyproject.toml", "LICENSE", "vi_helpers", "book/data",
+    "requirements.txt", "pyproject.toml", "LICENSE", "vi_helpers", "vi_explorer",
+    "book/data",
     "tools/__init__.py", "tools/doctor.py", "tools/lab.py", "tools/lab_custom",
 )
 

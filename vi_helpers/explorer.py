@@ -3,8 +3,8 @@ r"""The explorer's model logic: one setting of the sliders in, a figure's worth 
 :func:`explore` answers one setting (noise level σ, epochs, model, seed, data
 set): it draws the data, trains the model of :data:`vi_helpers.recipes.RECIPES` with
 :func:`vi_helpers.fit` and returns an :class:`ExplorerResult` with every curve
-and number the figure shows. The live widget (:mod:`vi_helpers.widgets`), the
-grid of the static explorer (``python -m tools.grid``) and the tests all call it.
+and number the figure shows. The live widget (:mod:`vi_explorer.widget`), the
+grid of the static explorer (``python -m vi_explorer.grid``) and the tests all call it.
 
 The explorer trains on ``n = 2,000`` points (1,600 for training, 400 held out)
 instead of the source's 10,000, so that a setting answers in seconds; the
@@ -32,11 +32,9 @@ import torch
 
 from . import _validate
 from .data import (
-    BOOK_DATA,
     HOLE,
     REGIONS,
     HeteroDataset,
-    load_book_data,
     make_dataset,
     make_hetero_dataset,
     true_function,
@@ -62,8 +60,6 @@ Y_LIMITS = (-40.0, 40.0)  # the same y axis for every setting, so σ's effect sh
 DATASETS = ("cubic", "hetero")
 #: Chapter 7's data on the figure: x beyond the data, and y wide enough for f there.
 HETERO_X, HETERO_Y_LIMITS = 4.5, (-140.0, 140.0)
-#: Where ``python -m tools.grid`` writes the static explorer's grid.
-GRID_FILE = BOOK_DATA / "explorer-grid.json"
 PROGRESS_EVERY = 25  # epochs between progress callbacks (and cancellation checks)
 
 
@@ -268,19 +264,6 @@ def explore(
     epochs)`` reports progress and may raise to stop the training.
     """
     return explore_stops(sigma, (epochs,), model, seed, n, callback, data)[0]
-
-
-# --------------------------------------------------------------------- grid
-
-
-def cell_key(model: str, sigma: float, epochs: int) -> str:
-    """The grid's key for one cell, e.g. ``"source|1.5|1000"``."""
-    return f"{model}|{float(sigma):g}|{int(epochs)}"
-
-
-def load_grid() -> dict:
-    """The grid that ``python -m tools.grid`` stored (``book/data``)."""
-    return load_book_data("explorer-grid")
 
 
 # --------------------------------------------------------------------- figure

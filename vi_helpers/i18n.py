@@ -24,7 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
         "loss": "loss",
         "train": "train",
         "val": "validation",
-        # the explorer (vi_helpers.explorer, widgets, static_explorer)
+        # the explorer (vi_helpers.explorer, vi_explorer.widget and static_explorer)
         "explorer_title": "{model}: σ = {sigma:g}, {epochs:,} epochs",
         "coverage_line": "held-out points in the band: {coverage:.2f} (target 0.90)",
         "width_line": "mean band width: {width:.1f} (calibrated: {calibrated:.1f})",
@@ -87,7 +87,7 @@ LABELS: dict[str, dict[str, str]] = {
         "loss": "손실",
         "train": "학습",
         "val": "검증",
-        # 탐색기 (vi_helpers.explorer, widgets, static_explorer)
+        # 탐색기 (vi_helpers.explorer, vi_explorer.widget, static_explorer)
         "explorer_title": "{model}: σ = {sigma:g}, {epochs:,} 에폭",
         "coverage_line": "5–95 % 구간의 검증 데이터 포함률: {coverage:.2f} (목표 0.90)",
         "width_line": "평균 구간 폭: {width:.1f} (보정된 폭: {calibrated:.1f})",

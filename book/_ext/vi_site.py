@@ -2,7 +2,8 @@
 
 Loaded from ``_config.yml`` as ``book._ext.vi_site`` (``sphinx: local_extensions``
 puts the repository root on Sphinx's path); it imports the tooling it needs
-(``tools.offline_assets``, ``tools.static_explorer``) by their full names.
+(``tools.offline_assets``) and the explorer app (``vi_explorer``) by their full
+names.
 
 * ``<html lang>`` per page: pages under ``notebooks/ko/`` or ``book/ko/`` are ``ko``,
   every other page ``en``.
@@ -29,8 +30,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+import vi_explorer
 from tools import offline_assets as va
-from tools.static_explorer import fill_slots
+from vi_explorer.static_explorer import fill_slots
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ def _configure_assets(app: Sphinx, config: Config) -> None:
     config.html_static_path = [
         *config.html_static_path,
         str(HERE / "static"),
+        str(vi_explorer.STATIC),
         *([str(va.offline_root(root))] if offline else []),
     ]
     # pydata-sphinx-theme logs "Got invalid theme mode" (a console error) on every
@@ -178,8 +181,8 @@ def _static_explorer(
 ) -> None:
     """Put the static explorer where a page has ``<div data-vi-explorer-slot>``.
 
-    The builder is the book's tooling (``tools/static_explorer.py``); pages without
-    the placeholder are left as they are.
+    The builder is the explorer app's (``vi_explorer/static_explorer.py``); pages
+    without the placeholder are left as they are.
     """
     body = context.get("body")
     if not body or "data-vi-explorer-slot" not in body:
@@ -244,8 +247,8 @@ def _same_language_neighbours(
 
 
 # ------------------------------------------- the playground (issue 16), by its owner
-#: Its files, under book/_ext/static/playground/ (served from _static/playground/,
-#: since book/_ext/static is on html_static_path): the numerics first, then the page.
+#: Its files, under vi_explorer/static/playground/ (served from _static/playground/,
+#: since vi_explorer/static is on html_static_path): the numerics first, then the page.
 PLAYGROUND_JS = ("playground/vi_playground_core.js", "playground/vi_playground.js")
 PLAYGROUND_CSS = "playground/vi_playground.css"
 

@@ -3,7 +3,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const core = require('../../book/_ext/static/playground/vi_playground_core.js');
+const core = require('../../vi_explorer/static/playground/vi_playground_core.js');
 
 test('settings from a URL: valid values are taken', () => {
   const { settings, problems } = core.parseSettings('#model=source&sigma=1.3&epochs=700&seed=4&lr=0.01');
@@ -157,7 +157,7 @@ test('the page labels: the same keys in English and Korean', () => {
   global.window = { VIPlaygroundCore: core };
   global.document = { readyState: 'complete', querySelectorAll: () => [] };
   try {
-    require('../../book/_ext/static/playground/vi_playground.js');
+    require('../../vi_explorer/static/playground/vi_playground.js');
     const { en, ko } = window.VIPlayground.LABELS;
     assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort());
     for (const key of Object.keys(core.MODELS)) assert.ok(en[key] && ko[key], key);

@@ -1,6 +1,6 @@
 // Does the playground's JavaScript compute what PyTorch computes?
 //
-// Each fixture (python -m tools.playground_fixtures) holds torch's data, initial
+// Each fixture (python -m vi_explorer.playground_fixtures) holds torch's data, initial
 // weights and, for the variational model, the eps of every epoch, with torch's
 // training losses and final band, from a float32 run (the book's precision) and
 // a float64 run (the same float32 inputs). The JavaScript starts from the same
@@ -24,7 +24,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const core = require('../../book/_ext/static/playground/vi_playground_core.js');
+const core = require('../../vi_explorer/static/playground/vi_playground_core.js');
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const TOL_FLOAT64 = 1e-9;

@@ -1,4 +1,4 @@
-"""``python -m tools.grid``: compute the static explorer's grid, write it as JSON.
+"""``python -m vi_explorer.grid``: compute the static explorer's grid, write it as JSON.
 
 Every model of the explorer at every σ × epochs of the grid, one training per
 model and σ (read at each epoch count, :func:`vi_helpers.explorer.explore_stops`),
@@ -16,16 +16,27 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tools import numerics
+from vi_helpers.data import BOOK_DATA, load_book_data
 from vi_helpers.explorer import (
     DEFAULT_N,
-    GRID_FILE,
     MODELS,
     Y_LIMITS,
-    cell_key,
     check_settings,
     explore_stops,
 )
+
+#: Where ``python -m vi_explorer.grid`` writes the grid (the book commits it).
+GRID_FILE = BOOK_DATA / "explorer-grid.json"
+
+def cell_key(model: str, sigma: float, epochs: int) -> str:
+    """The grid's key for one cell, e.g. ``"source|1.5|1000"``."""
+    return f"{model}|{float(sigma):g}|{int(epochs)}"
+
+
+def load_grid() -> dict:
+    """The grid that ``python -m vi_explorer.grid`` stored (``book/data``)."""
+    return load_book_data("explorer-grid")
+
 
 #: The static explorer's grid (every model is computed at each σ × epochs).
 GRID_SIGMAS = (0.5, 1.0, 1.5, 2.0, 3.0)
@@ -79,13 +90,13 @@ def explorer_grid(
 
 def main(argv: list[str] | None = None) -> dict:
     """Compute the grid and write it; returns it."""
-    parser = argparse.ArgumentParser(prog="python -m tools.grid",
+    parser = argparse.ArgumentParser(prog="python -m vi_explorer.grid",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=GRID_FILE)
     parser.add_argument("--n", type=int, default=DEFAULT_N)
     args = parser.parse_args(argv)
     grid = explorer_grid(n=args.n)
-    grid["made_by"] = "python -m tools.grid"
+    grid["made_by"] = "python -m vi_explorer.grid"
     grid["torch"] = torch.__version__
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(grid, separators=(",", ":")) + "\n",
@@ -96,5 +107,9 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
+    # the book's tooling, only when run as a command: the app itself imports the
+    # lesson alone, so that a notebook (or a student's zip) can use it
+    from tools import numerics
+
     numerics.restart_portable()
     main()

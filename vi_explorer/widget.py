@@ -4,8 +4,8 @@ A change draws new data, trains in a background thread and redraws one figure
 in place. Sliders report only when released (``continuous_update=False``); the
 progress bar and the status line change at once; a newer change cancels a
 training still running (:class:`Generation`); a setting seen before comes from
-the cache (:class:`ResultCache`). Needs ``ipywidgets``; ``import vi_helpers``
-works without it.
+the cache (:class:`ResultCache`). Needs ``ipywidgets``; the lesson
+(``import vi_helpers``) works without it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "the live explorer needs ipywidgets: pip install ipywidgets"
     ) from exc
 
-from . import _validate
-from .explorer import (
+from vi_helpers.explorer import (
     DATASETS,
     DEFAULT_N,
     EPOCH_STOPS,
@@ -34,8 +33,8 @@ from .explorer import (
     explore,
     plot_explorer,
 )
-from .i18n import check_language, label
-from .recipes import RECIPES
+from vi_helpers.i18n import check_language, label
+from vi_helpers.recipes import RECIPES
 
 FIGSIZE = (8, 3.9)
 DPI = 80
@@ -74,7 +73,9 @@ class ResultCache:
     """A small thread-safe LRU cache of results, keyed by the normalised setting."""
 
     def __init__(self, maxsize: int = 64) -> None:
-        self.maxsize = _validate.positive_int("maxsize", maxsize)
+        if isinstance(maxsize, bool) or not isinstance(maxsize, int) or maxsize < 1:
+            raise ValueError(f"maxsize must be a positive integer, got {maxsize!r}")
+        self.maxsize = maxsize
         self._items: OrderedDict[tuple, ExplorerResult] = OrderedDict()
         self._lock = threading.Lock()
 

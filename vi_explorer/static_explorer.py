@@ -1,6 +1,6 @@
 """The explorer for the static book: sliders that still answer, with no kernel.
 
-:func:`static_explorer_html` turns the grid of ``python -m tools.grid`` into one
+:func:`static_explorer_html` turns the grid of ``python -m vi_explorer.grid`` into one
 self-contained piece of HTML: two range sliders (σ and epochs), a model menu, an
 inline SVG figure and the script of ``static_explorer.js``, which redraws the SVG
 from the grid embedded as JSON. It loads nothing from anywhere, so it works
@@ -20,7 +20,7 @@ import json
 import re
 from pathlib import Path
 
-from vi_helpers.explorer import GRID_FILE, cell_key
+from vi_explorer.grid import GRID_FILE, cell_key
 from vi_helpers.i18n import check_language, label
 from vi_helpers.predict import Z90
 from vi_helpers.recipes import RECIPES
@@ -99,7 +99,7 @@ def static_explorer_html(
 ) -> str:
     """The static explorer as one HTML string (``<div>`` with CSS, SVG and script).
 
-    ``grid`` comes from :func:`tools.grid.explorer_grid` (or its JSON);
+    ``grid`` comes from :func:`vi_explorer.grid.explorer_grid` (or its JSON);
     ``model``, ``sigma`` and ``epochs`` choose the setting shown first and must be
     in the grid. Raises ValueError if the result would exceed 1.5 MB.
     """

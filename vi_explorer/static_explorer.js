@@ -1,4 +1,4 @@
-// The static explorer's script (tools/static_explorer.py inlines it in the page).
+// The static explorer's script (vi_explorer/static_explorer.py inlines it in the page).
 // It finds its root as its parent element, reads the grid from the JSON script
 // next to it and redraws the SVG whenever a control changes.
 (function () {

@@ -1,6 +1,6 @@
-r"""``python -m tools.playground_fixtures``: torch's numbers for the playground's tests.
+r"""The numbers the playground's tests hold it to: torch's, written by this module.
 
-The playground (``book/_ext/static/playground/``) re-implements the book's
+The playground (``vi_explorer/static/playground/``) re-implements the book's
 networks, losses and Adam in JavaScript. To show that it computes the same
 thing, this tool trains each of its models here with :func:`vi_helpers.fit` and
 writes, per model, ``tests/js/fixtures/<model>.json``: the data, the initial
@@ -32,7 +32,6 @@ from unittest import mock
 import numpy as np
 import torch
 
-from tools import numerics
 from vi_helpers.data import Dataset, make_dataset
 from vi_helpers.metrics import gaussian_coverage, gaussian_width
 from vi_helpers.predict import predictive_normal
@@ -161,5 +160,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    # the book's tooling, only when run as a command: the app itself imports the
+    # lesson alone, so that a notebook (or a student's zip) can use it
+    from tools import numerics
+
     numerics.restart_portable()
     main()

@@ -17,7 +17,7 @@
  *
  * Every backward pass is written by hand: the chain rule, one layer at a time.
  * tests/js/ checks all of it against numbers exported from PyTorch
- * (python -m tools.playground_fixtures).
+ * (python -m vi_explorer.playground_fixtures).
  *
  * The file works three ways: as a CommonJS module (node --test), as a classic
  * <script> (window.VIPlaygroundCore), and inside a Web Worker built from its own
@@ -735,7 +735,7 @@
 
   // ------------------------------------------------------- the precomputed grid
   //
-  // The static explorer of the same page embeds python -m tools.grid's cells (the
+  // The static explorer of the same page embeds python -m vi_explorer.grid's cells (the
   // cubic data, seed 0): a change first shows the nearest cell, drawn at once,
   // while the new run starts. Nearest: sigma by difference, epochs by ratio.
 
