@@ -137,7 +137,7 @@ def machine(device: torch.device) -> dict:
         usable = os.cpu_count()
     gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else None
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "usable_cores": usable,

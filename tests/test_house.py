@@ -90,3 +90,59 @@ def test_a_skip_fails_the_run_under_vi_no_skips(tmp_path):
     assert refused.returncode == 1, refused.stdout
     assert "test_skips.py::test_a" in refused.stdout
 
+
+
+def test_a_hanging_test_fails_instead_of_holding_the_run(tmp_path):
+    (tmp_path / "test_hangs.py").write_text(
+        "import time\n\ndef test_a():\n    time.sleep(60)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=",
+         "-o", "timeout=2", "-q", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=50)
+    assert done.returncode == 1 and "Timeout" in done.stdout, done.stdout[-500:]
+
+
+def _pins(name: str) -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].split(";", 1)[0].strip()
+        if "==" in line and not line.startswith("-"):
+            package, version = line.split("==")
+            pins[package.strip()] = version.strip()
+    return pins
+
+
+def test_the_python_the_book_states_is_the_one_its_pins_need():
+    """The minimum Python that pyproject.toml, the README, the pages, the handout and
+    the doctor state is the one the pinned packages declare: every pin installs on
+    it, and at least one pin does not install on the version before it."""
+    import importlib.metadata
+    import re
+
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    stated = Version(re.search(r'requires-python = ">=(\d+\.\d+)"', text)[1])
+    needs = {}
+    for name in ("requirements.txt", "requirements-dev.txt",
+                 "requirements-crosscheck.txt"):
+        for package, version in _pins(name).items():
+            meta = importlib.metadata.metadata(package)
+            assert meta["Version"].split("+")[0] == version, (package, meta["Version"])
+            if meta["Requires-Python"]:
+                needs[package] = SpecifierSet(meta["Requires-Python"])
+    assert len(needs) > 20
+    assert all(str(stated) in spec for spec in needs.values()), needs
+    before = f"{stated.major}.{stated.minor - 1}"
+    assert any(before not in spec for spec in needs.values()), (
+        f"every pin installs on Python {before}: the book could promise it")
+    said = {}
+    for rel in ("README.md", "book/en/intro.md", "book/ko/intro.md",
+                "book/en/workshop.md", "book/ko/workshop.md", "tools/student.py"):
+        found = re.findall(r"Python (\d+\.\d+)(?:\+| or newer| 이상)",
+                           (ROOT / rel).read_text(encoding="utf-8"))
+        assert found, rel
+        said[rel] = set(found)
+    assert all(v == {str(stated)} for v in said.values()), said

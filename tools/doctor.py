@@ -29,7 +29,7 @@ from vi_helpers import i18n
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 #: Used when the installed metadata cannot be read (must match pyproject.toml).
-FALLBACK_REQUIRES_PYTHON = ">=3.10"
+FALLBACK_REQUIRES_PYTHON = ">=3.11"
 
 #: What the Hangul check draws: Korean figure text and an (ASCII) negative number.
 HANGUL_SAMPLE = "변분 추론: 학습 손실 -1.5"
@@ -99,7 +99,7 @@ def _public(version: str) -> str:
 def _parse_minimum(spec: str) -> tuple[int, ...]:
     match = re.fullmatch(r"\s*>=\s*(\d+(?:\.\d+)*)\s*", spec)
     if match is None:
-        raise ValueError(f"requires-python must look like '>=3.10', got {spec!r}")
+        raise ValueError(f"requires-python must look like '>=3.11', got {spec!r}")
     return tuple(int(p) for p in match[1].split("."))
 
 
@@ -117,8 +117,9 @@ def check_python(version_info: Sequence[int] | None = None) -> Result:
         return Result("python", True, f"{shown} (needs {wanted} or newer)")
     return Result(
         "python", False, f"{shown} is too old (needs {wanted} or newer)",
-        f"install Python {wanted} or newer, then create the environment again "
-        "(make venv)",
+        f"install Python {wanted} or newer (Ubuntu: sudo apt install python{wanted} "
+        f"python{wanted}-venv), then create the environment again with it "
+        f"(make venv PYTHON=python{wanted})",
     )
 
 

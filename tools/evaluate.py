@@ -97,7 +97,7 @@ def evaluate(
     result = {
         "command": "python -m tools.evaluate" + (" --quick" if quick else "")
         + f" --seeds {seeds}",
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(TRAIN_THREADS),
         "settings": {"n": 10000, "sigma": 1.5, "held_out": 2000,
                      "seeds": list(range(seeds)), "quick": quick,

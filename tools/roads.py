@@ -401,7 +401,7 @@ def roads(seeds: int = 5, methods: tuple[str, ...] = METHODS,
     result = {
         "command": "python -m tools.roads" + (" --quick" if quick else "")
         + f" --seeds {seeds}",
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(TRAIN_THREADS),
         "settings": {
             "data": "make_hetero_dataset(seed=s), defaults", "level": LEVEL,
