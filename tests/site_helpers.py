@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from book._ext.vi_site import counterpart_name, page_language
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 TOC = ROOT / "_toc.yml"
@@ -30,26 +32,16 @@ class Page:
     name: str
 
     @property
-    def lang(self) -> str:  # the same rule as book/_ext/vi_site.py
-        return "ko" if self.name.startswith(("notebooks/ko/", "book/ko/")) else "en"
+    def lang(self) -> str:  # the site's own rule
+        return page_language(self.name)
 
     @property
     def html(self) -> str:
         return self.name + ".html"
 
     def counterpart(self, existing) -> str | None:
-        """The page in the other language among ``existing`` names (vi_site's rule)."""
-        for prefix, others in (
-            ("notebooks/en/", ["notebooks/ko/"]),
-            ("notebooks/ko/", ["notebooks/en/"]),
-            ("book/en/", ["book/ko/"]),
-            ("book/ko/", ["book/en/", "book/"]),
-            ("book/", ["book/ko/"]),
-        ):
-            if self.name.startswith(prefix):
-                rest = self.name[len(prefix) :]
-                return next((o + rest for o in others if o + rest in existing), None)
-        return None
+        """The page in the other language among ``existing`` names (the site's rule)."""
+        return counterpart_name(self.name, existing)
 
     @property
     def slug(self) -> str:
