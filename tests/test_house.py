@@ -28,6 +28,12 @@ def _native_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in numerics.PORTABLE}
 
 
+def _clean_pytest_env() -> dict[str, str]:
+    """This environment without this run's own pytest settings (xdist's worker id,
+    addopts), for a pytest started inside a test."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+
+
 def test_a_command_restarts_itself_under_the_settings():
     code = ("from tools import numerics; numerics.restart_portable(); "
             "import os, torch; print(os.environ['MKL_CBWR'], torch.get_num_threads())")
@@ -79,9 +85,7 @@ def test_a_skip_fails_the_run_under_vi_no_skips(tmp_path):
         "import pytest\n\ndef test_a():\n    pytest.skip('no tool')\n")
     cmd = [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:nbval",
            "-p", "no:cacheprovider", "-o", "addopts=", "-q", str(tmp_path)]
-    # a clean pytest: none of this run's own settings (xdist's worker id, addopts)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env["PYTHONPATH"] = str(ROOT)
+    env = {**_clean_pytest_env(), "PYTHONPATH": str(ROOT)}
     allowed = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True,
                              env={**env, "VI_NO_SKIPS": "0"})
     refused = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True,
@@ -95,7 +99,7 @@ def test_a_skip_fails_the_run_under_vi_no_skips(tmp_path):
 def test_a_hanging_test_fails_instead_of_holding_the_run(tmp_path):
     (tmp_path / "test_hangs.py").write_text(
         "import time\n\ndef test_a():\n    time.sleep(60)\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env = _clean_pytest_env()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=",
          "-o", "timeout=2", "-q", str(tmp_path)],

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from vi_helpers import validate
+
 #: The x grid of the figures: beyond the data on both sides.
 GRID = (-4.5, 4.5, 181)
 #: Stored predictions are rounded to this many decimals; every metric is computed
@@ -69,9 +71,7 @@ def markdown_table(header: Sequence[str], rows: Sequence[tuple[str, dict]],
 
 def check_seeds(seeds: int) -> int:
     """``seeds`` if it is a positive integer, else a ValueError naming it."""
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    return seeds
+    return validate.positive_int("seeds", seeds)
 
 
 def positive_int_arg(text: str) -> int:

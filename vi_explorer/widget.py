@@ -22,6 +22,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "the live explorer needs ipywidgets: pip install ipywidgets"
     ) from exc
 
+from vi_helpers import validate
 from vi_helpers.explorer import (
     DATASETS,
     DEFAULT_N,
@@ -73,9 +74,7 @@ class ResultCache:
     """A small thread-safe LRU cache of results, keyed by the normalised setting."""
 
     def __init__(self, maxsize: int = 64) -> None:
-        if isinstance(maxsize, bool) or not isinstance(maxsize, int) or maxsize < 1:
-            raise ValueError(f"maxsize must be a positive integer, got {maxsize!r}")
-        self.maxsize = maxsize
+        self.maxsize = validate.positive_int("maxsize", maxsize)
         self._items: OrderedDict[tuple, ExplorerResult] = OrderedDict()
         self._lock = threading.Lock()
 

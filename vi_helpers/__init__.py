@@ -6,6 +6,7 @@ code. The book's tooling (notebook execution, evaluation, workshop handouts)
 lives beside it in ``tools/`` and is not part of the lesson.
 """
 
+from . import _validate as validate  # the entry points' checks, for code built on it
 from .baselines import DeepEnsemble, DropoutRegressor, LastLayerLaplace
 from .bayes import BayesByBackpropLoss, BayesianRegressor
 from .conformal import adaptive_conformal, calibration_split, split_conformal
@@ -96,4 +97,5 @@ __all__ = [
     "split_conformal",
     "true_function",
     "use_language",
+    "validate",
 ]
