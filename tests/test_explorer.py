@@ -264,7 +264,28 @@ def test_a_newer_request_stops_a_running_training():
     assert outcome == ["cancelled"]
     assert stopped_at[-1] < 5000
     assert len(cache) == 0  # a cancelled training stores nothing
-    ex.explore(0.5, 100, "mle", **SMALL)  # the training lock was released
+    assert not wx.TRAINING.locked()  # the training lock was released
+
+
+def test_the_explorers_of_a_kernel_train_one_at_a_time():
+    """explore draws from torch's global random stream: while one training holds
+    the app's lock, another waits for it (and then gives the same result as alone)."""
+    started = threading.Event()
+    out = []
+    alone = ex.explore(0.5, 100, "mle", **SMALL)
+
+    def work():
+        out.append(wx.cached_explore(0.5, 100, "mle", 0, SMALL["n"],
+                                     cache=wx.ResultCache(),
+                                     callback=lambda e, t: started.set()))
+
+    with wx.TRAINING:
+        worker = threading.Thread(target=work)
+        worker.start()
+        assert not started.wait(1.0)  # it waits for the lock
+    worker.join(60)
+    assert started.is_set() and len(out) == 1
+    np.testing.assert_array_equal(out[0].median, alone.median)
 
 
 def test_the_widget_draws_only_the_newest_request():

@@ -16,9 +16,10 @@ from vi_helpers import bayes, heteroscedastic, losses
 PACKAGE = Path(vh.__file__).resolve().parent
 
 #: What the lesson never imports: notebook and command-line tooling, processes,
-#: pools, widgets, and the folders that import it (the tooling, the explorer app).
+#: threads and pools, widgets, and the folders that import it (the tooling, the
+#: explorer app).
 FORBIDDEN_MODULES = {"nbformat", "nbclient", "argparse", "subprocess", "multiprocessing",
-                     "tools", "benchmarks", "vi_explorer", "ipywidgets"}
+                     "threading", "concurrent", "tools", "benchmarks", "vi_explorer", "ipywidgets"}
 FORBIDDEN_NAMES = {"ThreadPoolExecutor", "ProcessPoolExecutor"}
 #: Chapter 7's modules (issue 15 put its methods in the package, after the size
 #: target of issue 12 was set for the rest).

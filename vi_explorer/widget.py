@@ -101,6 +101,9 @@ class ResultCache:
 
 #: The cache every explorer of a kernel shares.
 CACHE = ResultCache()
+#: explore trains on torch's global random stream, so the explorers of a kernel
+#: train one at a time.
+TRAINING = threading.Lock()
 
 
 def cached_explore(*settings, cache: ResultCache = CACHE, callback=None):
@@ -111,7 +114,8 @@ def cached_explore(*settings, cache: ResultCache = CACHE, callback=None):
     hit = cache.get(key)
     if hit is None:
         sigma, epochs, model, seed, n, data = key
-        hit = explore(sigma, epochs, model, seed, n, callback=callback, data=data)
+        with TRAINING:
+            hit = explore(sigma, epochs, model, seed, n, callback=callback, data=data)
         cache.put(key, hit)
     return hit
 

@@ -21,7 +21,6 @@ Backprop.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,10 +191,6 @@ def _result(name, model, data, epochs, seconds) -> ExplorerResult:
 
 # --------------------------------------------------------------------- training
 
-#: fit draws from torch's global random stream: one seeded training at a time.
-_TRAINING = threading.Lock()
-
-
 def explore_stops(
     sigma: float,
     stops: tuple[int, ...],
@@ -211,7 +206,9 @@ def explore_stops(
     longer run is the model of a run of ``e`` epochs, so one training serves a
     whole row of the grid. ``callback(epoch, total)`` is called every
     :data:`PROGRESS_EVERY` epochs; an exception it raises (such as a
-    cancellation) stops the training. Torch's global random state is left as it was.
+    cancellation) stops the training. Torch's global random state is left as it was;
+    it is also what the training draws from, so two trainings must not run at once
+    (the live widget, which trains in a thread, takes a lock around each).
     """
     for epochs in stops:
         sigma, _, model, seed, n, name = check_settings(sigma, epochs, model, seed, n,
@@ -236,7 +233,7 @@ def explore_stops(
 
     # every stop must be a logged epoch; the last one always is
     log_every = math.gcd(PROGRESS_EVERY, *(e for e in stops if e != total))
-    with _TRAINING, torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[]):
         set_seed(seed)
         net, loss_fn = recipe.build(data)
         fit(net, loss_fn, data, epochs=total, lr=recipe.explorer_lr or recipe.lr,
