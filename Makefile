@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # each notebook (and each test module) on one worker, as nbval needs.
 JOBS   ?= 2
 
-.PHONY: help venv book test unit nbval lint notebooks lab bench evaluate roads explorer-grid student doctor clean
+.PHONY: help venv book test unit nbval lint js notebooks lab bench evaluate roads explorer-grid student doctor clean
 
 help:
 	@echo "make book       build the static site into _build/html (uses committed outputs)"
@@ -23,6 +23,7 @@ help:
 	@echo "make roads      chapter 7's 5-seed comparison by region (book/data/roads.json)"
 	@echo "make explorer-grid  recompute the static explorer's grid (book/data/explorer-grid.json)"
 	@echo "make student    student notebooks without solutions, into student/"
+	@echo "make js         rebuild the playground's script from its modules (npm: pinned esbuild)"
 	@echo "make doctor     pre-flight check for a workshop laptop"
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-crosscheck.txt pyproject.toml
@@ -45,9 +46,16 @@ book: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check conftest.py vi_helpers vi_explorer tools tests benchmarks book/_ext
 	@if command -v node >/dev/null 2>&1; then \
-	  for f in vi_explorer/*.js vi_explorer/static/playground/*.js benchmarks/*.js book/_ext/static/*.js tests/js/*.js; do \
+	  for f in vi_explorer/*.js vi_explorer/playground/*.mjs vi_explorer/static/playground/*.js benchmarks/*.js book/_ext/static/*.js tests/js/*.mjs; do \
 	    node --check $$f || exit 1; done; \
 	else echo "lint: node not found, JavaScript not checked"; fi
+
+# The playground's page script, vi_explorer/static/playground/vi_playground.js (committed,
+# so that `make book` needs no npm), built from the ES modules of vi_explorer/playground/
+# by the esbuild of package-lock.json; `npm test` runs their tests (tests/js/).
+js:
+	npm ci --ignore-scripts --no-audit --no-fund
+	npm run build
 
 # the fast tier: every test but the slow ones (long trainings, notebooks, browsers)
 unit: $(STAMP)
@@ -70,10 +78,10 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.run
 
 evaluate: $(STAMP)
-	$(PY) -m tools.evaluate
+	$(PY) -m tools.evaluate evaluation
 
 roads: $(STAMP)
-	$(PY) -m tools.roads
+	$(PY) -m tools.evaluate roads
 
 explorer-grid: $(STAMP)
 	$(PY) -m vi_explorer.grid

@@ -58,7 +58,6 @@ Z95 = 1.6448536269514722
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>playground bench</title>
 <link rel="stylesheet" href="playground/vi_playground.css">
-<script defer src="playground/vi_playground_core.js"></script>
 <script defer src="playground/vi_playground.js"></script>
 </head><body><div data-playground-slot></div>{explorer}</body></html>
 """
@@ -124,7 +123,7 @@ def torch_epochs_per_s(epochs: int) -> float:
 
 
 BROWSER_SPEED = """(epochs) => {
-    const core = window.VIPlaygroundCore;
+    const core = window.VIPlayground.core;
     const s = Object.assign(core.defaults('source'), {sigma: 1.5, epochs: epochs});
     const t = new core.Trainer(s);
     t.step();  // warm-up: the JIT and the buffers
@@ -228,7 +227,7 @@ def run(repeats: int = 3, quick: bool = False, tfjs: bool = True) -> dict:
 
         if tfjs:
             data = json.loads(page.evaluate("""() => {
-                const core = window.VIPlaygroundCore;
+                const core = window.VIPlayground.core;
                 const d = core.makeData(2000, 1.5, 0);
                 return JSON.stringify([Array.from(d.xTrain), Array.from(d.yTrain)]);
             }"""))

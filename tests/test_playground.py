@@ -1,10 +1,12 @@
-"""The in-browser playground (vi_explorer/static/playground/): fixtures, defaults, page.
+"""The in-browser playground (vi_explorer/playground/): fixtures, defaults, bundle, page.
 
 * The parity fixtures of tests/js/ are regenerated here from PyTorch and compared
   with the committed files, so they cannot go stale.
 * The JavaScript's learning rates and model names are the book's
   (vi_helpers.recipes, vi_helpers.i18n).
-* node's test runner runs tests/js/ (the parity tests) where node is installed.
+* node's test runner runs tests/js/ (the parity tests and the modules' tests).
+* The page's script, vi_explorer/static/playground/vi_playground.js, is what the
+  pinned esbuild builds from the modules (rebuilt here in a clean copy).
 * A Sphinx build adds the playground's files to the pages with a slot, only those.
 * In headless Chromium, with every request outside the page blocked, the page is
   driven through its inputs in both languages, served over http and opened from
@@ -29,7 +31,8 @@ from vi_helpers.recipes import RECIPES
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "vi_explorer" / "static" / "playground"
-CORE = STATIC / "vi_playground_core.js"
+SRC = ROOT / "vi_explorer" / "playground"  # the ES modules
+BUNDLE = STATIC / "vi_playground.js"  # built from them: `make js`
 NODE = shutil.which("node")
 Z95 = 1.6448536269514722
 REQUIRE = os.environ.get("VI_REQUIRE_BROWSER") == "1"
@@ -42,11 +45,17 @@ def _skip(why: str) -> None:
 
 
 def _node(script: str) -> str:
+    """The output of a script that may import the modules (an ES module itself)."""
     if NODE is None:
         _skip("node is not installed (https://nodejs.org or apt-get install nodejs)")
-    out = subprocess.run([NODE, "-e", script], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60, check=True)
+    out = subprocess.run([NODE, "--input-type=module", "-e", script], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60, check=True)
     return out.stdout
+
+
+def _module(name: str) -> str:
+    """The import specifier of one of the playground's modules."""
+    return json.dumps((SRC / name).as_uri())
 
 
 # ------------------------------------------------------------------ fixtures
@@ -92,8 +101,8 @@ def test_fixture_learning_rates_are_the_recipes():
 
 # ------------------------------------------------- the JavaScript and the book
 def _js_models() -> dict:
-    script = (f"const c = require({json.dumps(str(CORE))});"
-              "console.log(JSON.stringify(c.MODELS))")
+    script = (f"import {{ MODELS }} from {_module('models.mjs')};"
+              "console.log(JSON.stringify(MODELS))")
     return json.loads(_node(script))
 
 
@@ -106,12 +115,8 @@ def test_js_models_and_learning_rates_are_the_recipes():
 
 
 def test_js_labels_say_what_the_book_says():
-    script = textwrap.dedent(f"""
-        global.window = {{VIPlaygroundCore: require({json.dumps(str(CORE))})}};
-        global.document = {{readyState: 'complete', querySelectorAll: () => []}};
-        require({json.dumps(str(STATIC / "vi_playground.js"))});
-        console.log(JSON.stringify(window.VIPlayground.LABELS));
-    """)
+    script = (f"import {{ LABELS }} from {_module('labels.mjs')};"
+              "console.log(JSON.stringify(LABELS))")
     js = json.loads(_node(script))
     same = {"mle": "row_mle", "source": "row_source", "beta_nll": "row_beta_nll",
             "points": "data", "true_f": "true_f", "median": "median",
@@ -123,12 +128,68 @@ def test_js_labels_say_what_the_book_says():
 
 
 def test_node_parity_tests_pass():
-    """``node --test tests/js/``: the parity tests against the fixtures."""
+    """``npm test`` (``node --test tests/js/*.test.mjs``): the parity tests against
+    the fixtures, and the modules' own tests."""
     if NODE is None:
         _skip("node is not installed: the parity tests of tests/js/ need it")
-    out = subprocess.run([NODE, "--test", "tests/js/"], cwd=ROOT, capture_output=True,
+    tests = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("tests/js/*.test.mjs"))
+    out = subprocess.run([NODE, "--test", *tests], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert "# fail 0" in out.stdout and "# pass 0" not in out.stdout, out.stdout[-2000:]
+
+
+def _rebuild(root: Path) -> bytes:
+    """The page's script built in ``root``, a clean copy: the modules, package.json
+    and package-lock.json, with the esbuild ``npm ci`` installs from the lock."""
+    npm = shutil.which("npm")
+    if NODE is None or npm is None:
+        _skip("node and npm are needed to rebuild the playground's script")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(SRC, root / SRC.relative_to(ROOT))
+    install = subprocess.run(
+        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
+        cwd=root, capture_output=True, text=True, timeout=300)
+    if install.returncode != 0:
+        _skip(f"npm ci could not install the pinned esbuild: {install.stderr[-1000:]}")
+    build = subprocess.run([NODE, str(SRC.relative_to(ROOT) / "build.mjs")], cwd=root,
+                           capture_output=True, text=True, timeout=120)
+    assert build.returncode == 0, build.stdout + build.stderr
+    return (root / BUNDLE.relative_to(ROOT)).read_bytes()
+
+
+@pytest.mark.slow  # npm ci: a download when npm's cache is cold
+def test_committed_bundle_is_what_the_modules_build(tmp_path):
+    """``make js`` leaves nothing to commit: the pinned esbuild, from a clean copy of
+    the modules, builds the committed script byte for byte."""
+    built = _rebuild(tmp_path)
+    assert built == BUNDLE.read_bytes(), (
+        f"{BUNDLE.relative_to(ROOT)} is not what vi_explorer/playground/ builds: "
+        "run `make js` and commit the result")
+
+
+def test_the_page_loads_built_scripts_only():
+    """No hand-written script is served: the page's one script is the bundle (its
+    banner says so), and every module source stays out of the site's static files."""
+    assert sorted(p.name for p in STATIC.glob("*.js")) == [BUNDLE.name]
+    assert BUNDLE.read_text(encoding="utf-8").startswith(
+        "// Built by vi_explorer/playground/build.mjs (esbuild ")
+    assert not list(STATIC.rglob("*.mjs"))
+
+
+def test_hand_written_javascript_is_small():
+    """One concept per module: no hand-written JavaScript file over 300 lines (the
+    built bundle aside)."""
+    files = []
+    for folder, dirs, names in os.walk(ROOT):  # not into .venv, _build, node_modules
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_build", "node_modules"))]
+        files += [Path(folder, n) for n in names if n.endswith((".js", ".mjs"))]
+    files.remove(BUNDLE)
+    assert any(p.parent == SRC for p in files)
+    long = {str(p.relative_to(ROOT)): n for p in files
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}
+    assert not long, long
 
 
 # ---------------------------------------------------------------- the Sphinx hook
@@ -152,11 +213,10 @@ def test_sphinx_adds_the_playground_only_to_pages_with_a_slot(tmp_path):
     app.build()
     play = (out / "play.html").read_text(encoding="utf-8")
     home = (out / "index.html").read_text(encoding="utf-8")
-    for name in ("vi_playground_core.js", "vi_playground.js", "vi_playground.css"):
+    for name in ("vi_playground.js", "vi_playground.css"):
         assert (out / "_static" / "playground" / name).is_file(), name
         assert f"_static/playground/{name}" in play, name
         assert name not in home, name
-    assert play.index("vi_playground_core.js") < play.index("vi_playground.js")
 
 
 # ----------------------------------------------------------------- the browser
@@ -171,7 +231,6 @@ def _chromium() -> str | None:
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>playground</title>
 <link rel="stylesheet" href="playground/vi_playground.css">
-<script defer src="playground/vi_playground_core.js"></script>
 <script defer src="playground/vi_playground.js"></script>
 </head><body><h1 id="exercises">Playground</h1>
 <div data-playground-slot></div>{grid}</body></html>
@@ -283,6 +342,8 @@ def test_beta_nll_at_sigma_1_3_is_calibrated(open_page, lang):
     assert page.locator(".vi-pg-train").text_content() == button
     result = _train(page, "beta_nll", "1.3", "200")
     assert result["epoch"] == "200"
+    # trained off the page's thread: the Worker started from its own text, from disk too
+    assert [w.evaluate("typeof self.onmessage") for w in page.workers] == ["function"]
     calibrated = 2 * Z95 * 1.3
     assert 0.87 <= float(result["coverage"]) <= 0.93, result
     assert abs(float(result["width"]) / calibrated - 1) <= 0.10, result

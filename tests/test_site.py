@@ -491,7 +491,7 @@ def test_playground_in_both_languages():
     for lang in ("en", "ko"):
         text = (site / PLAYGROUND_PAGE.format(lang=lang)).read_text(encoding="utf-8")
         assert "data-playground-slot" in text, lang
-        assert "_static/playground/vi_playground_core.js" in text, lang
+        assert "_static/playground/vi_playground.js" in text, lang
 
 
 def _train_in_page(page, model: str, sigma: str, epochs: str) -> dict:

@@ -248,8 +248,9 @@ def _same_language_neighbours(
 
 # ------------------------------------------- the playground (issue 16), by its owner
 #: Its files, under vi_explorer/static/playground/ (served from _static/playground/,
-#: since vi_explorer/static is on html_static_path): the numerics first, then the page.
-PLAYGROUND_JS = ("playground/vi_playground_core.js", "playground/vi_playground.js")
+#: since vi_explorer/static is on html_static_path): one script, built by `make js`
+#: from the modules of vi_explorer/playground/.
+PLAYGROUND_JS = ("playground/vi_playground.js",)
 PLAYGROUND_CSS = "playground/vi_playground.css"
 
 

@@ -18,15 +18,15 @@
 // * the band after the full run (300 steps): its mean width within 2 % of
 //   float32's (rounding grows with the steps: 0.5 % for beta_nll), and the same
 //   held-out points inside it as float64 (coverage equal).
-'use strict';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import test from 'node:test';
+import { linspace } from '../../vi_explorer/playground/arrays.mjs';
+import { fromArrays, makeData, trueFunction } from '../../vi_explorer/playground/data.mjs';
+import { MODELS } from '../../vi_explorer/playground/models.mjs';
+import { Trainer } from '../../vi_explorer/playground/trainer.mjs';
 
-const test = require('node:test');
-const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const core = require('../../vi_explorer/static/playground/vi_playground_core.js');
-
-const FIXTURES = path.join(__dirname, 'fixtures');
+const FIXTURES = new URL('fixtures/', import.meta.url);
 const TOL_FLOAT64 = 1e-9;
 const TOL_FLOAT32_LOSS = 1e-5;
 const TOL_FLOAT32_WIDTH = 2e-2;
@@ -34,9 +34,9 @@ const TOL_FLOAT32_WIDTH = 2e-2;
 function fround(values) { return Float64Array.from(values, Math.fround); }
 
 function load(model) {
-  const f = JSON.parse(fs.readFileSync(path.join(FIXTURES, model + '.json'), 'utf8'));
+  const f = JSON.parse(fs.readFileSync(new URL(`${model}.json`, FIXTURES), 'utf8'));
   const d = f.data;
-  const data = core.fromArrays(fround(d.x), fround(d.y), fround(d.y_true),
+  const data = fromArrays(fround(d.x), fround(d.y), fround(d.y_true),
     Int32Array.from(d.train_idx), Int32Array.from(d.val_idx), f.settings.sigma, f.settings.seed);
   const weights = f.weights.map((w) => fround(w.values));
   let eps;
@@ -51,14 +51,14 @@ function load(model) {
     };
   }
   const settings = { ...f.settings, model: f.model };
-  return { f, trainer: new core.Trainer(settings, data, { weights, eps }) };
+  return { f, trainer: new Trainer(settings, data, { weights, eps }) };
 }
 
 function relErr(a, b) { return Math.abs(a - b) / Math.abs(b); }
 
 // Train each model once; every test below reads the run.
 const runs = {};
-for (const model of Object.keys(core.MODELS)) {
+for (const model of Object.keys(MODELS)) {
   const { f, trainer } = load(model);
   while (trainer.epoch < f.settings.epochs) trainer.step();
   runs[model] = { f, trainer, pred: trainer.model.predict(trainer.data.xVal) };
@@ -113,12 +113,12 @@ for (const [model, { f, trainer, pred }] of Object.entries(runs)) {
 test('the data: linspace(-3, 3, n) and f(x) = 0.2x^3 - 2x^(2+1) + 8x, as torch', () => {
   const f = runs.mle.f;
   const n = f.settings.n;
-  const x = core.linspace(-3, 3, n);
+  const x = linspace(-3, 3, n);
   f.data.x.forEach((xi, i) => assert.equal(Math.fround(x[i]), Math.fround(xi)));
   f.data.y_true.forEach((yi, i) => {
-    assert.ok(Math.abs(core.trueFunction(Math.fround(f.data.x[i])) - yi) <= 1e-5 * Math.max(1, Math.abs(yi)));
+    assert.ok(Math.abs(trueFunction(Math.fround(f.data.x[i])) - yi) <= 1e-5 * Math.max(1, Math.abs(yi)));
   });
-  const data = core.makeData(n, f.settings.sigma, 0);
+  const data = makeData(n, f.settings.sigma, 0);
   assert.equal(data.valIdx.length, f.data.val_idx.length); // int(0.2 n) held out
   assert.equal(data.trainIdx.length, f.data.train_idx.length);
 });
