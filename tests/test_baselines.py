@@ -106,6 +106,26 @@ def test_dropout_regressor_trains_with_the_chapter_5_loss(small):
     assert history.train_loss[-1] < history.train_loss[0] - 0.5
 
 
+def test_dropout_reuses_the_two_headed_networks_layers():
+    """Composition, not overwriting: the dropout network draws exactly the
+    weights the two-headed network of chapter 5 draws (no random numbers spent on
+    heads that are thrown away), with MCDropout after every ReLU."""
+    torch.manual_seed(0)
+    plain = vh.HeteroscedasticRegressor(2.0, 3.0)
+    after_plain = torch.random.get_rng_state()
+    torch.manual_seed(0)
+    dropout = B.DropoutRegressor(2.0, 3.0, p=0.1)
+    assert torch.equal(torch.random.get_rng_state(), after_plain)
+    linear = [m for m in dropout.modules() if isinstance(m, torch.nn.Linear)]
+    assert len(linear) == 8
+    for a, b in zip(linear, [m for m in plain.modules()
+                             if isinstance(m, torch.nn.Linear)]):
+        assert torch.equal(a.weight, b.weight) and torch.equal(a.bias, b.bias)
+    for head in (dropout.q_mu, dropout.q_log_var):
+        kinds = [type(m).__name__ for m in head]
+        assert kinds == ["Linear", "ReLU", "MCDropout"] * 3 + ["Linear"]
+
+
 def test_dropout_bad_arguments():
     with pytest.raises(ValueError, match="p must lie strictly between 0 and 1, got 1.0"):
         B.DropoutRegressor(p=1.0)

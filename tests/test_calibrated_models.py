@@ -169,12 +169,13 @@ def seed0(data):
     below is about the current code.
     """
     committed = load_book_data("evaluation")
-    stored = committed["held_out"]["seeds"]["0"]
+    stored = committed["held_out"]["0"]
     # the same held-out points as the data drawn here
-    np.testing.assert_allclose(stored["y"], data.y_val.view(-1).numpy(), atol=1e-4)
-    out = {key: tuple(torch.tensor(m[k], dtype=torch.float32).view(-1, 1)
+    np.testing.assert_allclose(stored["y"]["inside"], data.y_val.view(-1).numpy(),
+                               atol=1e-4)
+    out = {key: tuple(torch.tensor(m["inside"][k], dtype=torch.float32).view(-1, 1)
                       for k in ("mean", "std"))
-           for key, m in stored["models"].items()}
+           for key, m in stored["methods"].items()}
     return out, committed["grid"]
 
 
@@ -225,9 +226,8 @@ def test_bayes_by_backprop_is_calibrated_inside_and_unsure_outside(seed0, data):
     s = _scores(seed0, data, "bbb")
     assert 0.87 <= s["coverage_90"] <= 0.93
     grid = seed0[1]
-    assert grid["seed"] == 0
     x = np.asarray(grid["x"])
-    bbb = {k: np.asarray(v) for k, v in grid["models"]["bbb"].items()}
+    bbb = {k: np.asarray(v) for k, v in grid["seeds"]["0"]["bbb"].items()}
     epistemic = bbb["epistemic_std"]
     inside = epistemic[np.abs(x) <= 3].mean()
     assert x[0] == -4.5 and x[-1] == 4.5

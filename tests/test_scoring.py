@@ -8,9 +8,7 @@ import pytest
 import torch
 
 from tools import evaluate as ev
-from tools import roads as rd
 from tools import scoring
-from vi_helpers.i18n import label
 
 
 def test_mean_sd_is_the_spread_over_seeds():
@@ -46,11 +44,8 @@ def test_the_command_line_checks_name_the_bad_value():
 def test_both_committed_tables_render_from_their_summaries():
     """One renderer for chapter 5's table and chapter 7's: each committed Markdown
     table is what it makes of the committed summary."""
-    e = json.loads(ev.OUT_FILE.read_text(encoding="utf-8"))
-    for lang, table in e["table_markdown"].items():
-        names = {k: label(f"row_{k}", lang) for k in e["summary"]}
-        assert ev.markdown_table(e, names) == table
-    r = json.loads(rd.OUT_FILE.read_text(encoding="utf-8"))
-    for lang, tables in r["table_markdown"].items():
-        for region, table in tables.items():
-            assert rd.markdown_table(r, region, lang) == table
+    for table in ev.TABLES.values():
+        result = json.loads(table.out.read_text(encoding="utf-8"))
+        for lang, tables in result["table_markdown"].items():
+            for region, text in tables.items():
+                assert ev.markdown_table(result, region, lang) == text

@@ -1,19 +1,29 @@
-r"""The book's comparison table: every model, held-out data, several seeds.
+r"""The book's two comparison tables, by one pipeline: train, predict, score, recompute.
 
-``python -m tools.evaluate`` (or ``make evaluate``) trains each model of
-:data:`RECIPES` on ``make_dataset(seed=s)`` for every seed s, scores its
-predictive distribution on the 2,000 held-out points with
-:mod:`vi_helpers.metrics`, adds the oracle (the true f and σ), and writes
-``book/data/evaluation.json``: the machine, the settings, every run, the mean
-and spread over seeds, a Markdown table, and each model's predictive mean and
-standard deviation at every held-out point, so that anyone can recompute the
-metrics. ``--quick`` trains a tenth of the epochs on one seed, to check that
-everything runs.
+``python -m tools.evaluate evaluation`` (``make evaluate``) is chapter 5's table:
+the models of chapters 1–5 on ``make_dataset(seed=s)``, scored on its 2,000
+held-out points. ``python -m tools.evaluate roads`` (``make roads``) is chapter
+7's: eight ways to a 90 % band on ``make_hetero_dataset(seed=s)``, scored inside
+the data, in the hole and beyond the data. The two are configurations
+(:data:`TABLES`) of the same steps, and write the same schema to
+``book/data/<name>.json``:
 
-Every predictive distribution is scored as a Gaussian with the model's
-predictive mean and standard deviation. For the two-headed networks that is
-exact; for Bayes by Backprop it matches the first two moments of the mixture
-over weight draws.
+* ``methods``: each method's name in both languages, recipe, epochs, learning rate,
+  whether it has a density and an epistemic part;
+* ``held_out[seed]``: the held-out ``x`` and ``y`` by region, and for each method
+  and region every point's predictive ``mean``, ``std`` (None without a density)
+  and the two ends of its central 90 % interval, rounded to 4 decimals;
+* ``runs``: every metric per seed, method and region, from those stored numbers
+  alone (:func:`recompute` rebuilds them from the file), the oracle (true f, true
+  σ(x)) included; ``summary``: mean and sd over seeds; ``table_markdown``;
+* ``grid.seeds[seed]``: each method's band along x from -4.5 to 4.5, with the
+  epistemic/aleatoric split where the model has one; ``cost[seed]``: the measured
+  training seconds and forward passes of one prediction.
+
+A Gaussian predictive is scored as a Gaussian with the model's predictive mean
+and standard deviation: exact for the two-headed networks, the first two moments
+of the mixture for the methods with random weights. The conformal methods are a
+recipe plus a calibration step (:func:`conformal_predictor`).
 """
 
 from __future__ import annotations
@@ -21,8 +31,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import statistics
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,176 +43,525 @@ import torch
 
 from tools import numerics, scoring
 from tools.machine import machine
-from vi_helpers.data import make_dataset, true_function
+from vi_helpers.baselines import DeepEnsemble, LastLayerLaplace
+from vi_helpers.bayes import BayesLinear
+from vi_helpers.conformal import adaptive_conformal, calibration_split, split_conformal
+from vi_helpers.data import (
+    Dataset,
+    hetero_noise_std,
+    make_dataset,
+    make_hetero_dataset,
+    true_function,
+)
 from vi_helpers.explorer import MODELS
 from vi_helpers.i18n import LANGUAGES, label
-from vi_helpers.metrics import gaussian_scores
+from vi_helpers.metrics import (
+    central_interval,
+    coverage_by_bin,
+    crps_gaussian,
+    gaussian_coverage,
+    gaussian_nll,
+    interval_coverage,
+    interval_score,
+    mean_width,
+    rmse,
+)
 from vi_helpers.predict import PREDICT_SAMPLES, predictive_normal
-from vi_helpers.recipes import RECIPES, RECOMMENDED, train
-from vi_helpers.utils import TRAIN_THREADS
+from vi_helpers.recipes import RECIPES, train
+from vi_helpers.utils import TRAIN_THREADS, torch_threads
 
-#: Where ``make evaluate`` writes its results.
-OUT_FILE = Path(__file__).resolve().parents[1] / "book" / "data" / "evaluation.json"
-METRICS = ("coverage_50", "coverage_90", "coverage_95", "width_90", "nll", "crps",
-           "rmse_f", "seconds")
-#: The rows of chapter 5's table, in order: the explorer's models.
-TABLE = MODELS
-
-
-def _grid_prediction(model: torch.nn.Module, seed: int) -> dict[str, list[float]]:
-    x = scoring.grid_x().view(-1, 1)
-    g = torch.Generator().manual_seed(seed)
-    out = {}
-    if model.HAS_EPISTEMIC:  # random weights: keep the epistemic part too
-        same_draws = torch.Generator().manual_seed(seed)  # as g: the same weights
-        _, epistemic, _ = model.predict(x, PREDICT_SAMPLES, same_draws)
-        out["epistemic_std"] = scoring.rounded(epistemic).tolist()
-    mean, std = predictive_normal(model, x, generator=g)
-    out["mean"] = scoring.rounded(mean).tolist()
-    out["std"] = scoring.rounded(std).tolist()
-    return out
+DATA_DIR = Path(__file__).resolve().parents[1] / "book" / "data"
+#: The level of every stored interval.
+LEVEL = 0.9
+#: Metrics of every region of every table; ``coverage_50``/``_95`` need a density.
+METRICS = ("coverage_50", "coverage_90", "coverage_95", "width_90", "interval_score",
+           "nll", "crps", "rmse_f", "train_seconds")
+#: The conformal methods and the recipe whose network each calibrates.
+CONFORMAL = {"h_conformal": "h_mle", "h_adaptive": "h_beta_nll"}
+#: Share of the training points held back to calibrate the conformal bands.
+CALIBRATION_FRACTION = 0.25
+#: Weight draws or dropout masks per prediction (a network with fixed weights
+#: predicts in one pass whatever the number).
+NUM_SAMPLES = {"bbb": PREDICT_SAMPLES, "h_bbb": PREDICT_SAMPLES, "h_dropout": 100}
+#: A method that reuses another's trained network (the Laplace step comes after
+#: the β-NLL network's training: the two recipes train the same network alike).
+REUSES = {"h_laplace": "h_beta_nll"}
 
 
-def _summary(runs: list[dict], keys: list[str]) -> dict:
-    return {key: scoring.summary_cells([r for r in runs if r["model"] == key], METRICS)
-            for key in keys}
+@dataclass(frozen=True)
+class Table:
+    """One table: its data, its held-out regions, its methods and its columns."""
+
+    name: str
+    chapter: int
+    methods: tuple[str, ...]
+    make_data: Callable[[int], Dataset]
+    #: the held-out indices into ``data.x`` by region name
+    regions: Callable[[Dataset], dict[str, np.ndarray]]
+    #: the true noise sd at x (NumPy), for the oracle
+    noise_std: Callable[[np.ndarray], np.ndarray]
+    #: column header per language and the metrics (with decimals) of the columns
+    header: dict[str, tuple[str, ...]]
+    digits: dict[str, int]
+    names: dict[str, dict[str, str]]
+    data_settings: dict
+    #: edges of the bins of x for the coverage-by-x curve (None: no curve)
+    bin_edges: tuple[float, ...] | None = None
+
+    @property
+    def out(self) -> Path:
+        return DATA_DIR / f"{self.name}.json"
 
 
-_HEADER = ("model", "cover 50 %", "cover 90 %", "cover 95 %", "90 % width", "NLL",
-           "CRPS", "RMSE vs f", "train s")
-_DIGITS = {"coverage_50": 3, "coverage_90": 3, "coverage_95": 3, "width_90": 2,
-           "nll": 3, "crps": 3, "rmse_f": 3, "seconds": 1}
-
-
-def markdown_table(result: dict, names: dict[str, str] | None = None) -> str:
-    """The summary of an evaluation as a Markdown table: mean ± sd over seeds."""
-    names = names or {k: v["name"] for k, v in result["models"].items()}
-    rows = [(names.get(key, key), cells) for key, cells in result["summary"].items()]
-    return scoring.markdown_table(_HEADER, rows, _DIGITS)
-
-
-def evaluate(
-    seeds: int = 5,
-    keys: tuple[str, ...] = TABLE,
-    quick: bool = False,
-    log: Callable[[str], None] | None = print,
-) -> dict:
-    """Train every model on ``seeds`` seeds and score it; returns the result dict.
-
-    ``quick=True`` trains a tenth of each recipe's epochs (at least 10).
-    ``log`` receives one line per trained model (None: silent). Every model
-    trains on :data:`vi_helpers.utils.TRAIN_THREADS` thread(s).
-    """
-    seeds = scoring.check_seeds(seeds)
-    for key in keys:
-        if key not in RECIPES:
-            raise ValueError(f"keys must be among {sorted(RECIPES)}, got {key!r}")
-    result = {
-        "command": "python -m tools.evaluate" + (" --quick" if quick else "")
-        + f" --seeds {seeds}",
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(TRAIN_THREADS),
-        "settings": {"n": 10000, "sigma": 1.5, "held_out": 2000,
-                     "seeds": list(range(seeds)), "quick": quick,
-                     "predictive": "Gaussian with the predictive mean and std",
-                     "grid": list(scoring.GRID)},
-        "models": {
-            "oracle": {"name": label("row_oracle"), "epochs": 0, "lr": None},
-            **{k: {"name": label(RECIPES[k].label),
-                   "epochs": max(10, RECIPES[k].epochs // 10) if quick
-                   else RECIPES[k].epochs,
-                   "lr": RECIPES[k].lr} for k in keys},
+_ROAD_METHODS = ("h_mle", "h_beta_nll", "h_bbb", "h_dropout", "h_ensemble",
+                 "h_laplace", "h_conformal", "h_adaptive")
+TABLES = {
+    "evaluation": Table(
+        name="evaluation", chapter=5, methods=MODELS,
+        make_data=lambda seed: make_dataset(n=10000, sigma=1.5, seed=seed),
+        regions=lambda data: {"inside": data.val_idx},
+        noise_std=lambda x: np.full_like(x, 1.5),
+        header={"en": ("model", "cover 50 %", "cover 90 %", "cover 95 %",
+                       "90 % width", "NLL", "CRPS", "RMSE vs f", "train s"),
+                "ko": ("모델", "50 % 포함률", "90 % 포함률", "95 % 포함률", "90 % 폭",
+                       "NLL", "CRPS", "f 대비 RMSE", "학습 초")},
+        digits={"coverage_50": 3, "coverage_90": 3, "coverage_95": 3, "width_90": 2,
+                "nll": 3, "crps": 3, "rmse_f": 3, "train_seconds": 1},
+        names={lang: {k: label(f"row_{k}", lang) for k in ("oracle", *MODELS)}
+               for lang in LANGUAGES},
+        data_settings={"data": "make_dataset(n=10000, sigma=1.5, seed=s)",
+                       "held_out": 2000},
+    ),
+    "roads": Table(
+        name="roads", chapter=7, methods=_ROAD_METHODS,
+        make_data=lambda seed: make_hetero_dataset(seed=seed),
+        regions=lambda data: data.regions,
+        noise_std=hetero_noise_std,
+        header={"en": ("method", "cover 90 %", "width", "interval score", "NLL",
+                       "CRPS"),
+                "ko": ("방법", "90 % 포함률", "폭", "구간 점수", "NLL", "CRPS")},
+        digits={"coverage_90": 3, "width_90": 2, "interval_score": 2, "nll": 2,
+                "crps": 2},
+        names={
+            "en": {"oracle": "oracle (true f, true σ(x))", "h_mle": "MLE + residual σ",
+                   "h_beta_nll": "β-NLL, β = 0.5", "h_bbb": "Bayes by Backprop",
+                   "h_dropout": "MC dropout", "h_ensemble": "deep ensemble (M = 5)",
+                   "h_laplace": "last-layer Laplace", "h_conformal": "split conformal",
+                   "h_adaptive": "adaptive conformal"},
+            "ko": {"oracle": "오라클 (참 f, 참 σ(x))", "h_mle": "MLE + 잔차 σ",
+                   "h_beta_nll": "β-NLL, β = 0.5", "h_bbb": "Bayes by Backprop",
+                   "h_dropout": "MC 드롭아웃", "h_ensemble": "딥 앙상블 (M = 5)",
+                   "h_laplace": "마지막 층 라플라스", "h_conformal": "분할 컨포멀",
+                   "h_adaptive": "적응형 컨포멀"},
         },
-        "recommended": RECOMMENDED,
-        "runs": [],
-        "held_out": {"x": [], "seeds": {}},
-        "grid": {"seed": 0, "x": scoring.rounded(scoring.grid_x()).tolist(),
-                 "y_true": scoring.rounded(true_function(scoring.grid_x())).tolist(),
-                 "models": {}},
+        data_settings={"data": "make_hetero_dataset(seed=s), defaults",
+                       "calibration_fraction": CALIBRATION_FRACTION},
+        bin_edges=tuple(np.round(np.arange(-4.5, 4.5001, 0.25), 2).tolist()),
+    ),
+}
+
+
+def check_table(name: str) -> Table:
+    """The table called ``name``, or a ValueError naming it."""
+    if name not in TABLES:
+        raise ValueError(f"table must be one of {list(TABLES)}, got {name!r}")
+    return TABLES[name]
+
+
+# ------------------------------------------------------------------ methods
+
+
+class Predictor:
+    """What a trained method gives at x: a mean, a std or None, a 90 % interval."""
+
+    def __init__(self, band: Callable, model: torch.nn.Module, seconds: float):
+        self.band, self.model, self.seconds = band, model, seconds
+
+    def __call__(self, x: torch.Tensor, seed: int) -> dict[str, torch.Tensor | None]:
+        with torch.no_grad():
+            return self.band(x, torch.Generator().manual_seed(seed))
+
+
+def _epochs(key: str, quick: bool) -> int:
+    return max(10, RECIPES[key].epochs // 10) if quick else RECIPES[key].epochs
+
+
+def _normal(model, x, key, generator):
+    return predictive_normal(model, x, NUM_SAMPLES.get(key, 2), generator)
+
+
+def gaussian_predictor(model, key):
+    """The band function of a method whose predictive is one Normal per x."""
+    def band(x, generator):
+        mean, std = _normal(model, x, key, generator)
+        lower, upper = central_interval(mean, std, LEVEL)
+        return {"mean": mean, "std": std, "lower": lower, "upper": upper}
+
+    return band
+
+
+def conformal_predictor(key: str, data: Dataset, seed: int,
+                        quick: bool = False) -> Predictor:
+    """Train ``CONFORMAL[key]``'s network on 75 % of the training points and
+    calibrate a 90 % band on the other 25 % (split or adaptive conformal)."""
+    fit_data, cal = calibration_split(data, CALIBRATION_FRACTION, seed=seed)
+    model, history = train(CONFORMAL[key], fit_data, seed=seed,
+                           epochs=_epochs(CONFORMAL[key], quick))
+    start = time.perf_counter()
+    with torch.no_grad():
+        mu_cal, s_cal = _normal(model, data.x[cal], key, None)
+    y_cal = data.y[cal]
+
+    def band(x, generator):
+        mu, sigma = _normal(model, x, key, None)
+        if key == "h_conformal":  # μ(x) ± q: the same width everywhere
+            lower, upper = split_conformal(y_cal, mu_cal, mu, LEVEL)
+        else:  # μ(x) ± q σ(x): as wide as the network's σ(x) says
+            lower, upper = adaptive_conformal(y_cal, mu_cal, s_cal, mu, sigma, LEVEL)
+        return {"mean": mu, "std": None, "lower": lower, "upper": upper}
+
+    seconds = history.seconds + time.perf_counter() - start
+    return Predictor(band, model, seconds)
+
+
+def train_method(
+    key: str, data: Dataset, seed: int,
+    trained: dict[str, tuple[torch.nn.Module, float]] | None = None,
+    quick: bool = False,
+) -> Predictor:
+    """Train method ``key`` (a recipe or a conformal method) on ``data``.
+
+    ``trained`` (optional) maps keys to ``(model, seconds)`` already trained on
+    the same data and seed: a method of :data:`REUSES` then starts from that
+    network instead of training it again. ``quick=True`` trains a tenth of the
+    epochs (at least 10), to check the code.
+    """
+    if key not in RECIPES and key not in CONFORMAL:
+        raise ValueError(f"key must be a recipe or one of {list(CONFORMAL)}, "
+                         f"got {key!r}")
+    if key in CONFORMAL:
+        return conformal_predictor(key, data, seed, quick)
+    start = time.perf_counter()
+    if trained and REUSES.get(key) in trained:
+        net, seconds = trained[REUSES[key]]
+        model = RECIPES[key].finish(net, data)
+        seconds += time.perf_counter() - start
+    else:
+        model, history = train(key, data, seed=seed, epochs=_epochs(key, quick))
+        # a method with a step after training (Laplace): the step's time too
+        seconds = (time.perf_counter() - start if key in REUSES else history.seconds)
+    if trained is not None:
+        trained[key] = (model, seconds)
+    return Predictor(gaussian_predictor(model, key), model, seconds)
+
+
+def _input_layers(module: torch.nn.Module) -> list[torch.nn.Module]:
+    """The layers that take x itself: a (out, 1) weight (BayesLinear: its mean)."""
+    def takes_x(m):
+        if isinstance(m, torch.nn.Linear):
+            return m.weight.shape[1] == 1
+        return isinstance(m, BayesLinear) and m.weight_mu.shape[1] == 1
+
+    return [m for m in module.modules() if takes_x(m)]
+
+
+def _one_network(model: torch.nn.Module) -> torch.nn.Module:
+    """One network of the method (a member of an ensemble, the net under a
+    Laplace or a residual σ): its input layers count as one forward pass."""
+    if isinstance(model, DeepEnsemble):
+        return model.members[0]
+    if isinstance(model, LastLayerLaplace):
+        return model.model
+    return model
+
+
+def forward_passes(predictor: Predictor, x: torch.Tensor, seed: int) -> tuple[
+        float, float]:
+    """Measured cost of one prediction at x: ``(passes, seconds)``.
+
+    ``passes`` is the number of rows that went through the networks' input
+    layers, per point of x, in units of one network (a two-headed network has
+    two input layers): 1 for one deterministic pass, 100 for 100 dropout masks,
+    5 for five ensemble members.
+    """
+    rows = []
+    layers = _input_layers(predictor.model)
+    handles = [m.register_forward_hook(lambda m, i, o: rows.append(i[0].shape[0]))
+               for m in layers]
+    try:
+        with torch_threads(TRAIN_THREADS):
+            start = time.perf_counter()
+            predictor(x, seed)
+            seconds = time.perf_counter() - start
+    finally:
+        for h in handles:
+            h.remove()
+    per_net = len(_input_layers(_one_network(predictor.model)))
+    return sum(rows) / x.shape[0] / per_net, seconds
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def region_scores(x, y, mean, std, lower, upper) -> dict[str, float | None]:
+    """Every metric for one method in one region (NumPy arrays): coverage, width
+    and interval score of the stored 90 % interval; coverage at 50 % and 95 %,
+    NLL and CRPS of the predictive Normal (None when ``std`` is None)."""
+    density = std is not None
+    return {
+        "coverage_50": gaussian_coverage(y, mean, std, 0.5) if density else None,
+        "coverage_90": interval_coverage(y, lower, upper),
+        "coverage_95": gaussian_coverage(y, mean, std, 0.95) if density else None,
+        "width_90": mean_width(lower, upper),
+        "interval_score": interval_score(y, lower, upper, LEVEL),
+        "nll": gaussian_nll(y, mean, std) if density else None,
+        "crps": crps_gaussian(y, mean, std) if density else None,
+        "rmse_f": rmse(mean, true_function(x)),
     }
-    for seed in range(seeds):
-        data = make_dataset(n=10000, sigma=1.5, seed=seed)
-        y = scoring.rounded(data.y_val)
-        x = np.round(data.x_val.double().numpy().reshape(-1), 7)
-        y_true = true_function(x)  # float64, as recompute() gets it from the JSON
-        result["held_out"]["x"] = x.tolist()
-        per_seed = {"y": y.tolist(), "models": {}}
-        oracle_std = np.full_like(y_true, data.sigma)
-        predictions = {"oracle": (scoring.rounded(y_true), oracle_std, None)}
-        for key in keys:
-            epochs = result["models"][key]["epochs"]
-            model, history = train(key, data, seed=seed, epochs=epochs)
-            g = torch.Generator().manual_seed(seed)
-            mean, std = predictive_normal(model, data.x_val, generator=g)
-            mean, std = scoring.rounded(mean), scoring.rounded(std)
-            if not (np.isfinite(mean).all() and np.isfinite(std).all()):
-                raise FloatingPointError(f"{key}, seed {seed}: non-finite prediction")
-            predictions[key] = (mean, std, history.seconds)
-            per_seed["models"][key] = {"mean": mean.tolist(), "std": std.tolist()}
-            if seed == 0:
-                result["grid"]["models"][key] = _grid_prediction(model, seed)
-            if log is not None:
-                log(f"seed {seed}  {key:<9} {epochs:>6} epochs "
-                    f"{history.seconds:6.1f} s")
-        for key, (mean, std, seconds) in predictions.items():
-            scores = gaussian_scores(y, mean, std, y_true=y_true)
-            result["runs"].append({"seed": seed, "model": key, **scores,
-                                   "seconds": seconds})
-        result["held_out"]["seeds"][str(seed)] = per_seed
-    order = ["oracle", *keys]
-    result["summary"] = _summary(result["runs"], order)
-    result["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
-    result["table_markdown"] = {
-        lang: markdown_table(result, {k: label(f"row_{k}", lang) for k in order})
-        for lang in LANGUAGES
-    }
-    return result
+
+
+def binned_coverage(stored: dict, key: str, edges) -> list[float | None]:
+    """Coverage in the bins ``edges`` of x of all held-out points of one run."""
+    regions = list(stored["x"])
+    cat = {k: np.concatenate([np.asarray(stored[k][r]) for r in regions])
+           for k in ("x", "y")}
+    for end in ("lower", "upper"):
+        cat[end] = np.concatenate([np.asarray(stored["methods"][key][r][end])
+                                   for r in regions])
+    _, coverage, _ = coverage_by_bin(cat["x"], cat["y"], cat["lower"], cat["upper"],
+                                     bins=list(edges))
+    return [None if np.isnan(c) else float(c) for c in coverage]
+
+
+def _oracle(table: Table, x: np.ndarray) -> dict[str, np.ndarray]:
+    mean, std = true_function(x), table.noise_std(x)
+    lower, upper = central_interval(mean, std, LEVEL)
+    return {"mean": mean, "std": std, "lower": lower.numpy(), "upper": upper.numpy()}
 
 
 def recompute(result: dict) -> list[dict]:
-    """Every trained model's metrics, recomputed from its stored per-point predictions.
-
-    Needs only the JSON: y, the predictive mean and std at each held-out x, and
-    the true function at x (the oracle's row is f and σ, so it is not stored).
-    """
-    y_true = true_function(np.asarray(result["held_out"]["x"], dtype=np.float64))
+    """Every run's metrics (and binned coverage), from the stored predictions alone;
+    the oracle's from x; the training seconds as measured."""
+    table = check_table(result["table"])
     runs = []
-    for seed, stored in result["held_out"]["seeds"].items():
-        y = np.asarray(stored["y"])
-        for key, pred in stored["models"].items():
-            scores = gaussian_scores(y, np.asarray(pred["mean"]),
-                                     np.asarray(pred["std"]), y_true=y_true)
-            runs.append({"seed": int(seed), "model": key, **scores})
+    for seed, stored in result["held_out"].items():
+        cost = result["cost"][seed]
+        for key in ("oracle", *stored["methods"]):
+            for region in stored["x"]:
+                x, y = np.asarray(stored["x"][region]), np.asarray(stored["y"][region])
+                if key == "oracle":
+                    r, seconds = _oracle(table, x), None
+                else:
+                    r = {k: None if v is None else np.asarray(v)
+                         for k, v in stored["methods"][key][region].items()}
+                    seconds = cost[key]["train_seconds"]
+                runs.append({"seed": int(seed), "method": key, "region": region,
+                             **region_scores(x, y, r["mean"], r["std"], r["lower"],
+                                             r["upper"]),
+                             "train_seconds": seconds})
+            if table.bin_edges is not None and key != "oracle":
+                runs.append({"seed": int(seed), "method": key, "region": "bins",
+                             "coverage_by_bin": binned_coverage(stored, key,
+                                                                table.bin_edges)})
     return runs
+
+
+def summarise(runs: list[dict], methods: list[str], regions) -> dict:
+    """Mean and sd over seeds of every metric, per method and region; the sd is
+    the spread over seeds (training and data together), not an error bar of the
+    mean (that would be sd / √seeds)."""
+    summary = {}
+    for key in methods:
+        summary[key] = {
+            region: scoring.summary_cells(
+                [r for r in runs if r["method"] == key and r["region"] == region],
+                METRICS)
+            for region in regions
+        }
+        bins = [r["coverage_by_bin"] for r in runs
+                if r["method"] == key and r["region"] == "bins"]
+        if bins:
+            summary[key]["coverage_by_bin"] = [
+                None if any(b[i] is None for b in bins)
+                else statistics.fmean(b[i] for b in bins) for i in range(len(bins[0]))
+            ]
+    return summary
+
+
+def markdown_table(result: dict, region: str, lang: str = "en") -> str:
+    """One region's table: mean ± sd over seeds of each method (– : no density)."""
+    table = check_table(result["table"])
+    if region not in result["settings"]["regions"]:
+        raise ValueError(f"region must be one of {result['settings']['regions']}, "
+                         f"got {region!r}")
+    rows = [(table.names[lang][key], cells[region])
+            for key, cells in result["summary"].items()]
+    return scoring.markdown_table(table.header[lang], rows, table.digits)
+
+
+# ------------------------------------------------------------------ the run
+
+
+def _warm_up() -> None:
+    """One tiny fit, so that one-off import and allocation costs are not timed."""
+    data = make_hetero_dataset(n=100, n_beyond=10)
+    for key in ("h_beta_nll", "h_mle"):
+        train(key, data, epochs=2)
+
+
+def _grid_entry(predictor: Predictor, key: str, seed: int) -> dict:
+    x = scoring.grid_x().view(-1, 1)
+    band = predictor(x, seed)
+    entry = {k: None if v is None else scoring.rounded(v).tolist()
+             for k, v in band.items()}
+    if predictor.model.HAS_EPISTEMIC:
+        with torch.no_grad():
+            _, epistemic, aleatoric = predictor.model.predict(
+                x, NUM_SAMPLES.get(key, 2), torch.Generator().manual_seed(seed))
+        entry["epistemic_std"] = scoring.rounded(epistemic).tolist()
+        entry["aleatoric_std"] = scoring.rounded(aleatoric).tolist()
+    return entry
+
+
+def run_seed(table: Table, seed: int, methods: tuple[str, ...],
+             log: Callable[[str], None] | None = print, quick: bool = False) -> dict:
+    """Train and score every method on the table's data for ``seed``.
+
+    Returns ``{"x", "y", "methods", "grid", "cost"}``: the held-out points by
+    region, each method's stored predictions by region, its band along the
+    grid, and its measured cost.
+    """
+    data = table.make_data(seed)
+    regions = table.regions(data)
+    stored = {"x": {r: np.round(data.x[i].double().numpy().reshape(-1), 7).tolist()
+                    for r, i in regions.items()},
+              "y": {r: scoring.rounded(data.y[i]).tolist() for r, i in regions.items()},
+              "methods": {}, "grid": {}, "cost": {}}
+    x_all = torch.cat([data.x[i] for i in regions.values()])
+    trained: dict = {}
+    for key in methods:
+        predictor = train_method(key, data, seed, trained, quick)
+        per_region = {}
+        for region, idx in regions.items():
+            band = predictor(data.x[idx], seed)
+            per_region[region] = {k: None if v is None else scoring.rounded(v).tolist()
+                                  for k, v in band.items()}
+            if not all(np.isfinite(per_region[region][k]).all()
+                       for k in ("mean", "lower", "upper")):
+                raise FloatingPointError(f"{key}, seed {seed}: non-finite prediction")
+        stored["methods"][key] = per_region
+        stored["grid"][key] = _grid_entry(predictor, key, seed)
+        passes, seconds = forward_passes(predictor, x_all, seed)
+        stored["cost"][key] = {"train_seconds": round(predictor.seconds, 3),
+                               "predict_seconds": round(seconds, 4),
+                               "predict_points": x_all.shape[0],
+                               "forward_passes": round(passes, 3),
+                               "epistemic": predictor.model.HAS_EPISTEMIC}
+        if log is not None:
+            log(f"seed {seed}  {key:<12} train {predictor.seconds:6.1f} s  "
+                f"{passes:g} passes  load {os.getloadavg()[0]:.1f}")
+    return stored
+
+
+def evaluate(name: str, seeds: int = 5, methods: tuple[str, ...] | None = None,
+             log: Callable[[str], None] | None = print, quick: bool = False) -> dict:
+    """Every method of table ``name`` on ``seeds`` seeds; the result dict."""
+    table = check_table(name)
+    seeds = scoring.check_seeds(seeds)
+    methods = table.methods if methods is None else tuple(methods)
+    for key in methods:
+        if key not in table.methods:
+            raise ValueError(f"methods must be among {list(table.methods)}, "
+                             f"got {key!r}")
+    _warm_up()
+    regions = list(table.regions(table.make_data(0)))
+    result = {
+        "table": name,
+        "command": f"python -m tools.evaluate {name}" + (" --quick" if quick else "")
+        + f" --seeds {seeds}",
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(TRAIN_THREADS),
+        "settings": {
+            **table.data_settings, "level": LEVEL, "seeds": list(range(seeds)),
+            "regions": regions, "grid": list(scoring.GRID),
+            "bin_edges": None if table.bin_edges is None else list(table.bin_edges),
+            "num_samples": {k: NUM_SAMPLES[k] for k in methods if k in NUM_SAMPLES},
+            "decimals": scoring.DECIMALS, "quick": quick,
+            "spread": "sd over seeds: each seed draws new data and new weights",
+        },
+        "methods": {
+            key: {"name": {lang: table.names[lang][key] for lang in table.names},
+                  "recipe": CONFORMAL.get(key, key),
+                  "epochs": _epochs(CONFORMAL.get(key, key), quick),
+                  "lr": RECIPES[CONFORMAL.get(key, key)].lr,
+                  "density": key not in CONFORMAL} for key in methods
+        },
+        "held_out": {}, "cost": {},
+        "grid": {"x": scoring.rounded(scoring.grid_x()).tolist(),
+                 "y_true": scoring.rounded(true_function(scoring.grid_x())).tolist(),
+                 "noise_std": scoring.rounded(table.noise_std(
+                     scoring.grid_x().numpy())).tolist(),
+                 "seeds": {}},
+    }
+    start = time.perf_counter()
+    for seed in range(seeds):
+        stored = run_seed(table, seed, methods, log, quick)
+        result["grid"]["seeds"][str(seed)] = stored.pop("grid")
+        result["cost"][str(seed)] = stored.pop("cost")
+        result["held_out"][str(seed)] = stored
+    for key in methods:
+        result["methods"][key]["epistemic"] = result["cost"]["0"][key]["epistemic"]
+    result["seconds_total"] = round(time.perf_counter() - start, 1)
+    result["runs"] = recompute(result)
+    result["summary"] = summarise(result["runs"], ["oracle", *methods], regions)
+    result["cost_summary"] = {
+        key: {what: scoring.mean_sd(c[key][what] for c in result["cost"].values())
+              for what in ("train_seconds", "predict_seconds", "forward_passes")}
+        for key in methods
+    }
+    result["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
+    result["table_markdown"] = {
+        lang: {region: markdown_table(result, region, lang) for region in regions}
+        for lang in table.names
+    }
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.evaluate",
-        description="Score every model's predictive band on held-out data over "
-        "several seeds; print a Markdown table and write JSON.",
-    )
+        description="Train, predict and score one of the book's comparison tables "
+        "over several seeds; print it and write book/data/<table>.json. "
+        "evaluation: chapter 5's models on held-out data; roads: chapter 7's eight "
+        "ways to a band inside the data, in the hole and beyond.")
+    parser.add_argument("table", choices=list(TABLES))
     parser.add_argument("--seeds", type=scoring.positive_int_arg, default=None,
                         help="number of seeds, 0..N-1 (default 5; 1 with --quick)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="JSON file to write (default book/data/evaluation.json;"
-                        " with --quick nothing is written unless --out is given)")
+                        help="JSON file to write (default book/data/<table>.json; "
+                        "with --quick nothing is written unless --out is given)")
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the epochs, to check that everything runs")
-    parser.add_argument("--models", type=scoring.keys_arg(tuple(RECIPES)),
-                        default=TABLE,
-                        help=f"comma-separated subset of: {','.join(RECIPES)}")
+    parser.add_argument("--methods", default=None,
+                        help="comma-separated subset of the table's methods")
     args = parser.parse_args(argv)
+    table = TABLES[args.table]
+    methods = None
+    if args.methods is not None:
+        try:
+            methods = scoring.keys_arg(table.methods)(args.methods)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"--methods: {exc}")
     seeds = args.seeds or (1 if args.quick else 5)
-    out = args.out if args.out is not None else (None if args.quick else OUT_FILE)
+    out = args.out if args.out is not None else (None if args.quick else table.out)
     if out is not None and not out.parent.is_dir():
         parser.error(f"--out: folder {out.parent} does not exist")
-    result = evaluate(seeds=seeds, keys=args.models, quick=args.quick)
-    print()
-    print(result["table_markdown"]["en"])
+    result = evaluate(args.table, seeds=seeds, methods=methods, quick=args.quick)
+    for region, text in result["table_markdown"]["en"].items():
+        print(f"\n{region}\n{text}")
     if out is not None:
         scoring.write_json(result, out)
-        print(f"\nwrote {out}")
+        print(f"\nwrote {out} in {result['seconds_total']} s")
     return 0
 
 

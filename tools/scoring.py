@@ -1,7 +1,6 @@
-"""What chapter 5's table (``tools/evaluate.py``) and chapter 7's (``tools/roads.py``)
-share: both score per-point predictive bands over seeds, store the predictions
-rounded, draw along one x grid, summarise each metric as mean and spread over
-seeds, and render Markdown tables; the command-line checks are the same too.
+"""The generic pieces of the evaluation pipeline (``tools/evaluate.py``): stored
+predictions rounded, one x grid, each metric's mean and spread over seeds,
+Markdown tables and the command-line checks.
 """
 
 from __future__ import annotations

@@ -66,13 +66,15 @@ class MCDropout(nn.Dropout):
         return F.dropout(x, self.p, training=True)
 
 
-def _dropout_head(p: float) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Linear(1, 40), nn.ReLU(), MCDropout(p),
-        nn.Linear(40, 20), nn.ReLU(), MCDropout(p),
-        nn.Linear(20, 10), nn.ReLU(), MCDropout(p),
-        nn.Linear(10, 1),
-    )
+def with_dropout(head: nn.Sequential, p: float) -> nn.Sequential:
+    """The same layers (the same weights, not copies) with :class:`MCDropout` of
+    rate ``p`` after every ReLU."""
+    layers = []
+    for layer in head:
+        layers.append(layer)
+        if isinstance(layer, nn.ReLU):
+            layers.append(MCDropout(p))
+    return nn.Sequential(*layers)
 
 
 @contextlib.contextmanager
@@ -107,10 +109,12 @@ class DropoutRegressor(HeteroscedasticRegressor):
         self, y_mean: float = 0.0, y_std: float = 1.0, min_var: float = 1e-4,
         p: float = 0.1,
     ) -> None:
+        p = _validate.open_unit("p", p)
         super().__init__(y_mean, y_std, min_var)
-        self.p = _validate.open_unit("p", p)
-        self.q_mu = _dropout_head(self.p)
-        self.q_log_var = _dropout_head(self.p)
+        self.p = p
+        # the parent's heads, reused: dropout goes between their layers
+        self.q_mu = with_dropout(self.q_mu, self.p)
+        self.q_log_var = with_dropout(self.q_log_var, self.p)
 
     @torch.no_grad()
     def predict(

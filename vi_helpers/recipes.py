@@ -107,7 +107,7 @@ RECIPES: dict[str, Recipe] = {
     "nll": Recipe(_likelihood(0.0), 3000, 3e-3, "row_nll"),
     "beta_nll": Recipe(_likelihood(0.5), 3000, 3e-3, "row_beta_nll"),
     "bbb": Recipe(_bbb, 2000, 1e-2, "row_bbb"),
-    # chapter 7 (make_hetero_dataset, scored by tools/roads.py): h_laplace is
+    # chapter 7 (make_hetero_dataset, scored by tools/evaluate.py): h_laplace is
     # h_beta_nll with its last layer made Bayesian after training
     "h_mle": Recipe(_mle, 3000, 1e-2, "row_mle", _with_residual_noise,
                     center="mle_fit"),
