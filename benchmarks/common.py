@@ -110,6 +110,25 @@ def summary(samples: Sequence[float]) -> dict:
     }
 
 
+def fmt_time(seconds: float) -> str:
+    """Seconds with three significant digits, in ms below one second."""
+    value, unit = (1e3 * seconds, "ms") if seconds < 1 else (seconds, "s")
+    digits = 0 if value >= 100 else 1 if value >= 10 else 2
+    return f"{value:,.{digits}f} {unit}"
+
+
+def fmt_ratio(r: float) -> str:
+    return f"{r:.2f}×" if r < 10 else f"{r:.1f}×" if r < 100 else f"{r:,.0f}×"
+
+
+def spread(s: dict | None, fmt: Callable[[float], str] = fmt_time) -> str:
+    """'median (min–max)' of a :func:`summary`, as the page prints it; '—' for none."""
+    if not s:
+        return "—"
+    return fmt(s["median"]) + (f" ({fmt(s['min'])}–{fmt(s['max'])})"
+                               if s["n"] > 1 else "")
+
+
 def _git_commit() -> str | None:
     try:
         out = subprocess.run(

@@ -6,8 +6,8 @@
     python -m benchmarks.run --only band --no-book --merge  # re-measure one section
 
 Writes ``benchmarks/results/bench.json`` (``bench_cuda.json`` on a GPU) and then,
-from that file, the tables and figure the Performance page includes
-(``benchmarks/report.py``).
+from that file, the tables and figures the Performance page includes
+(``benchmarks/report.py``); the page's sentences are written by hand.
 """
 
 from __future__ import annotations

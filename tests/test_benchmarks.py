@@ -1,12 +1,13 @@
 """The benchmarks and the Performance page they generate (no timing is asserted).
 
-The fast tests render the page from ``tests/fixtures/bench_quick.json``, the JSON
-of a real ``benchmarks/run.py --quick`` run, and check the benchmarks' own code
-(the block-wise band, merging a re-measured section). The slow ones run
-``--quick`` again on tiny sizes: every measurement runs, writes the JSON the page
-needs, and that JSON has the shape of the fixture. The committed page parts must
-be what ``benchmarks/report.py`` makes of the committed JSON, so the page always
-shows what the last ``make bench`` wrote.
+The fast tests render the page's tables and figures from
+``tests/fixtures/bench_quick.json``, the JSON of a real ``benchmarks/run.py --quick``
+run, and check the benchmarks' own code (the block-wise band, merging a re-measured
+section). The slow ones run ``--quick`` again on tiny sizes: every measurement
+runs, writes the JSON the page needs, and that JSON has the shape of the fixture.
+The committed page parts must be what ``benchmarks/report.py`` makes of the
+committed JSON, so the tables always show what the last ``make bench`` wrote; the
+page's sentences are held to the same JSON by ``tests/test_performance_page.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pytest
 import torch
 
 import vi_helpers as vh
-from benchmarks import band, report, run, whole_book
+from benchmarks import band, common, figures, report, run, whole_book
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,8 +126,8 @@ def test_quick_run_writes_the_fields_the_page_needs(quick):
         md = (tmp / "book" / lang / "_bench_table.md").read_text()
         for section in report.SECTIONS:
             assert f"<!-- {section} -->" in md and f"<!-- /{section} -->" in md
-        for name in report.FIGURES:
-            assert report.figure_path(tmp, name, lang).stat().st_size > 1000
+        for name in figures.FIGURES:
+            assert figures.figure_path(tmp, name, lang).stat().st_size > 1000
 
 
 @pytest.mark.slow
@@ -210,11 +211,13 @@ def test_merge_replaces_only_the_new_sections(res):
     assert merged["training"] == res["training"]  # not measured again
     assert merged["machine"] == res["machine"]
     assert merged["merged"][-1]["sections"] == ["band"]
-    md = report.page_parts(merged, "en")
-    assert "Measured separately: the predictive band, on 2099-01-01 00:00" in md
-    assert "`benchmarks/run.py --only band --merge`" in md
-    assert "The machine was busy" in md  # a load of 9.5 on 2 cores
-    assert "따로 잰 부분: 예측 구간" in report.page_parts(merged, "ko")
+    runs = report.page_parts(merged, "en").split("<!-- /machine -->")[0]
+    assert ("| `band` | 2099-01-01 00:00 | `benchmarks/run.py --only band --merge` "
+            "| `") in runs
+    assert "| 7 | 9.5 → 9.0 |" in runs  # its threads and its load, not the first's
+    first = runs.split("| `band` |")[0].splitlines()[-1]
+    assert "`training`" in first and "`band`" not in first
+    assert "| 부분 (`--only`) |" in report.page_parts(merged, "ko")
     with pytest.raises(SystemExit, match="quick"):
         run.merge(res, {**later, "quick": not res["quick"]})
 
@@ -232,15 +235,14 @@ def test_the_page_shows_the_numbers_of_its_json(res):
                                                  max=1300.0)
     en = report.page_parts(res, "en")
     assert "1.23× (1.10×–1.40×)" in en
-    assert "12.5 s (12.0 s–13.0 s)" in en
-    assert '`method="vectorised"` (the package) | ' in en
-    assert "| 8.00× (7.50×–9.00×) |" in en
-    assert "(`benchmarks/band.py`) | " in en and "| 20.0× (15.0×–25.0×) |" in en
+    assert "| `source` | 12.5 s (12.0 s–13.0 s) | — |" in en
+    assert "| `vectorised` | " in en and "| 8.00× (7.50×–9.00×) |" in en
+    assert "| `vectorised_blocks` | " in en and "| 20.0× (15.0×–25.0×) |" in en
     assert "| 1,234× (1,000×–1,300×) |" in en
     ko = report.page_parts(res, "ko")
     assert "1.23× (1.10×–1.40×)" in ko and "8.00×" in ko
     assert res["machine"]["cpu"] in en and res["machine"]["cpu"] in ko
-    assert "quick" in en and "--quick" in ko
+    assert "`benchmarks/run.py --quick" in en and "`benchmarks/run.py --quick" in ko
 
 
 def test_no_internal_targets_reach_the_page(res):
@@ -257,24 +259,16 @@ def test_no_internal_targets_reach_the_page(res):
             assert not re.search(word, md), (lang, word)
 
 
-def test_the_threads_section_reports_the_ratio_and_the_load(res):
-    for c in res["threads"]["cases"].values():
-        c["load_average_start"], c["load_average_end"] = [1.5, 1, 1], [2.5, 1, 1]
+def test_the_threads_table_reports_the_ratio_and_the_load(res):
     case = res["threads"]["cases"]["source"]
     case["ratio"].update(median=1.8, min=1.5, max=2.5)
     case["n"] = 10_000
     case["load_average_start"], case["load_average_end"] = [3.5, 2, 1], [4.25, 2, 1]
     en = report.page_parts(res, "en").split("<!-- threads -->")[1]
-    assert "the source's, 10,000 points" in en
+    assert "| 10,000 | 0 | " in en
     assert "| 1.80× (1.50×–2.50×) |" in en and "| 3.5 → 4.25 |" in en
-    assert "a load average of 4.25 on 2 cores" in en
-    assert "`vi_helpers.utils.TRAIN_THREADS`" in en
-    for c in res["threads"]["cases"].values():
-        c["load_average_start"], c["load_average_end"] = [0.5, 0, 0], [0.25, 0, 0]
-    en = report.page_parts(res, "en").split("<!-- threads -->")[1]
-    assert "quiet while this ran (load average at most 0.5 on 2 cores)" in en
     ko = report.page_parts(res, "ko").split("<!-- threads -->")[1]
-    assert "스레드 1개" in ko and "한가했습니다" in ko
+    assert "| 스레드 1개 |" in ko
     res.pop("threads")
     assert "Not measured in this run." in report.page_parts(res, "en")
 
@@ -284,43 +278,18 @@ def test_the_busy_case_runs_beside_busy_processes_and_the_page_says_so(res):
     busy = cases["explorer_busy"]
     assert busy["busy_processes"] == max(1, res["threads"]["usable_cores"] - 1)
     assert busy["n"] == cases["explorer"]["n"] and busy["epochs"] == cases["explorer"]["epochs"]
-    # the load the busy processes make is not the machine's: the page stays "quiet"
+    # the load the busy processes make is not the machine's
     th = res["threads"]
     assert th["machine_load"] == [cases["source"]["load_average_start"],
                                   cases["explorer"]["load_average_end"]]
     assert res["section_load"]["threads"] == th["machine_load"]
-    for c in cases.values():
-        c["load_average_start"], c["load_average_end"] = [0.5, 0, 0], [0.25, 0, 0]
-    busy["load_average_end"] = [3.0, 0, 0]  # the busy processes' own load
     busy["ratio"]["median"] = 4.0
-    cases["explorer"]["ratio"]["median"] = 0.9
     en = report.page_parts(res, "en").split("<!-- threads -->")[1]
-    assert "*beside 1 busy process*" in en.split("\n\n")[0]  # a row of the table
-    pairs = ", ".join(str(c["repeats"]) for c in cases.values())
-    assert f"pair by pair ({pairs} pairs, row by row" in en
-    assert "quiet while this ran (load average at most 0.5" in en
-    assert ("There 2 threads took 4.00× as long as one thread; on the same data "
-            "without them, 0.90×.") in en
-    ko = report.page_parts(res, "ko").split("<!-- threads -->")[1]
-    assert "스레드 2개의 시간은 스레드 1개의 4.00×였습니다(그것들이 없을 때 같은 " in ko
-    labels, _, _, _ = report.bars(res, "threads", report.T["en"])
-    assert labels[-1].endswith(", beside 1 busy process")
-
-
-def test_the_pages_words_on_threads_hold_for_the_committed_run():
-    """book/*/performance.md: on a quiet machine a second thread saves about a fifth
-    of the time or less, for over 1.5 times the CPU time; beside a busy core two
-    threads take several times as long as one (and the workshop page: one thread
-    "several times faster")."""
-    th = json.loads(COMMITTED.read_text(encoding="utf-8"))["threads"]
-    cases = th["cases"]
-    assert max(v[0] for v in th["machine_load"]) <= th["usable_cores"]  # quiet
-    for name in ("source", "explorer"):
-        c = cases[name]
-        assert c["ratio"]["median"] >= 0.78, name  # saves about a fifth at the most
-        assert c["default_cpu_s"]["median"] >= 1.5 * c["one_cpu_s"]["median"], name
-    assert cases["explorer_busy"]["busy_processes"] >= 1
-    assert cases["explorer_busy"]["ratio"]["median"] >= 2.5
+    row = en.split("<!-- /threads -->")[0].strip().splitlines()[-1]  # the last row
+    assert row.startswith(f"| {busy['n']:,} | 1 | {busy['repeats']} |")
+    assert "| 4.00×" in row
+    labels = [bar[0] for bar in figures.bars(res, "threads", report.labels("en"))]
+    assert labels[-1].endswith(", beside 1 busy process(es)")
 
 
 def test_busy_cores_start_and_stop_their_processes():
@@ -333,18 +302,8 @@ def test_busy_cores_start_and_stop_their_processes():
     assert procs[0].returncode is not None  # killed on an error too
 
 
-def test_the_explorer_row_says_which_rate_the_explorer_uses(res):
-    ex = res["good_fit"]["explorer"]
-    ex["explorer_lr"] = ex["choice_lr"]
-    md = report.explorer_fit_md(res, report.T["en"])
-    assert f"The explorer trains its MLE with lr {ex['choice_lr']:g}" in md
-    ex["explorer_lr"] = 0.123
-    assert "lr 0.123 (`vh.RECIPES[\"mle\"].explorer_lr`), not with this choice" in \
-        report.explorer_fit_md(res, report.T["en"])
-
-
 def test_a_gpu_table_appears_only_with_a_gpu_json(res):
-    assert "bench_cuda.json" in report.page_parts(res, "en")
+    assert "<!-- gpu -->\n\n<!-- /gpu -->" in report.page_parts(res, "en")
     gpu = copy.deepcopy(res)
     gpu["machine"].update(device="cuda", gpu="Some GPU")
     with_gpu = report.page_parts(res, "en", gpu=gpu)
@@ -363,14 +322,14 @@ def test_the_figures_are_legible_at_page_width(res, tmp_path, lang):
     """Sharp on a double-density screen and tick labels >= 12 CSS px, at the
     page's width (the book's text column is about 750 CSS px wide)."""
     page_px = 750
-    for name in report.FIGURES:
-        path = report.figure_path(tmp_path, name, lang)
-        report.figure(res, name, lang, path)
+    for name in figures.FIGURES:
+        path = figures.figure_path(tmp_path, name, lang)
+        figures.figure(res, name, report.labels(lang), lang, path)
         width, height = _png_size(path)
-        assert width == round(report.FIG_WIDTH * report.FIG_DPI)
+        assert width == round(figures.FIG_WIDTH * figures.FIG_DPI)
         assert width >= 2 * page_px
-        points = min(report.FONT["xtick.labelsize"], report.FONT["ytick.labelsize"])
-        assert points / 72 * page_px / report.FIG_WIDTH >= 12
+        points = min(figures.FONT["xtick.labelsize"], figures.FONT["ytick.labelsize"])
+        assert points / 72 * page_px / figures.FIG_WIDTH >= 12
         assert height < width  # no figure taller than it is wide
 
 
@@ -385,26 +344,27 @@ def test_playground_table(res, lang):
     pg["bytes"].update(tfjs_js=1_469_843, tfjs_wasm_backend=574_455)
     md = report.page_parts(res, lang).split("<!-- playground -->")[1]
     md = md.split("<!-- /playground -->")[0]
-    assert report.fmt_ratio(pg["speed"]["ratio"]) in md
+    assert common.fmt_ratio(pg["speed"]["ratio"]) in md
     assert f"{pg['calibrated'][0]['coverage']:.3f}" in md
     assert "| 6.0 |" in md and "setBackend returned false" in md
     own = pg["bytes"]["playground_js"]  # the fixture's, measured by its run
     assert 10_000 < own < 1_000_000
     assert "1.47 MB" in md and f"{own / 1e3:.0f} kB" in md
     del res["playground"]
-    assert report.PLAYGROUND_T[lang]["off"] in report.page_parts(res, lang)
+    assert report.labels(lang)("not_run") in report.page_parts(res, lang)
 
 
 def test_formatting():
-    assert report.fmt_time(0.000123) == "0.12 ms"
-    assert report.fmt_time(0.0456) == "45.6 ms"
-    assert report.fmt_time(3.21) == "3.21 s"
-    assert report.fmt_time(250.4) == "250 s"
-    assert report.fmt_ratio(1.234) == "1.23×"
-    assert report.fmt_ratio(1234.0) == "1,234×"
+    assert common.fmt_time(0.000123) == "0.12 ms"
+    assert common.fmt_time(0.0456) == "45.6 ms"
+    assert common.fmt_time(3.21) == "3.21 s"
+    assert common.fmt_time(250.4) == "250 s"
+    assert common.fmt_ratio(1.234) == "1.23×"
+    assert common.fmt_ratio(1234.0) == "1,234×"
     s = {"median": 2.0, "min": 1.0, "max": 3.0, "n": 3}
-    assert report.spread(s) == "2.00 s (1.00 s–3.00 s)"
-    assert report.spread({**s, "n": 1}) == "2.00 s"
+    assert common.spread(s) == "2.00 s (1.00 s–3.00 s)"
+    assert common.spread({**s, "n": 1}) == "2.00 s"
+    assert common.spread(None) == "—"
 
 
 def test_nbval_times_are_grouped_by_notebook(tmp_path):
@@ -433,14 +393,13 @@ def test_the_book_part_renders_what_it_measured(res):
                         "model": "source"},
             "targets_s": {"final_figure": 3.0}}},
     }
-    md = report.whole_book_md(res, report.T["en"])
-    assert "nbval, notebooks/en (2 notebooks) | 60.0 s (55.0 s–70.0 s) |" in md
-    assert "(1 run(s) failed)" in md
-    assert "explorer: final figure, a new setting | 60.0 s (55.0 s–70.0 s) |" in md
-    assert "explorer: new_thing" in md
-    assert "σ from 1.4 to 1.5: 1,000 epochs of `source` on 2,000 points" in md
-    assert "no notebooks in notebooks/ko" in md
-    assert "`01-data`" in md
+    md = report.whole_book_md(res, report.labels("en"))
+    assert "| nbval, `notebooks/en` (2) | 60.0 s (55.0 s–70.0 s) |" in md
+    assert "| `make book` (1 run(s) failed) | 60.0 s (" in md
+    assert "| explorer: final figure, a new setting | 60.0 s (55.0 s–70.0 s) |" in md
+    assert "| explorer: new_thing | 60.0 s" in md
+    assert "| not measured: no notebooks in notebooks/ko |" in md
+    assert "| `01-data` | 60.0 s (55.0 s–70.0 s) | — |" in md
 
 
 @pytest.mark.skipif(not COMMITTED.exists(), reason="no committed benchmark results")
@@ -452,8 +411,8 @@ def test_the_committed_page_is_what_the_committed_json_makes():
         committed = (ROOT / "book" / lang / "_bench_table.md").read_text()
         assert committed == report.page_parts(res, lang, gpu), (
             f"book/{lang}/_bench_table.md is stale: run `python -m benchmarks.report`")
-        for name in report.FIGURES:
-            assert report.figure_path(ROOT, name, lang).exists()
+        for name in figures.FIGURES:
+            assert figures.figure_path(ROOT, name, lang).exists()
 
 
 @pytest.mark.skipif(not COMMITTED.exists(), reason="no committed benchmark results")
@@ -469,6 +428,4 @@ def test_the_page_includes_every_generated_section(lang):
     included = re.findall(r":start-after: <!-- (\w+) -->", page)
     assert included == list(report.SECTIONS)
     shown = re.findall(r"\.\./_static/bench_(\w+)_" + lang + r"\.png", page)
-    assert shown == list(report.FIGURES)
-    # the page's own text quotes no measured time: those come from the include
-    assert not re.search(r"\d\s?(ms|s)\b|\d×", page)
+    assert shown == list(figures.FIGURES)
