@@ -26,9 +26,26 @@ help:
 	@echo "make js         rebuild the playground's script from its modules (npm: pinned esbuild)"
 	@echo "make doctor     pre-flight check for a workshop laptop"
 
+# torch for the CPU. On Linux x86-64 PyPI's torch is the CUDA build (torch and about
+# 19 nvidia/triton wheels, several GB), and the book never uses a GPU; PyTorch's own
+# index has the CPU build of the same version. It goes in first, on its own, so that
+# requirements-dev.txt finds its pin met. pip still takes a CPU wheel it finds
+# elsewhere (a wheel folder in pip's configuration); where neither answers, the step
+# says so and pip goes on with PyPI's build (make doctor then flags it).
+CPU_TORCH_INDEX := https://download.pytorch.org/whl/cpu
+TORCH_PIN := $(shell grep -m1 '^torch==' requirements.txt)
+ifeq ($(shell uname -sm),Linux x86_64)
+CPU_TORCH = $(PY) -m pip install --quiet --no-deps --retries 0 --timeout 30 \
+	  --index-url $(CPU_TORCH_INDEX) "$(TORCH_PIN)" \
+	  || echo "make: no CPU build of $(TORCH_PIN) at $(CPU_TORCH_INDEX); pip goes on with PyPI's"
+else
+CPU_TORCH = @true
+endif
+
 $(STAMP): requirements.txt requirements-dev.txt requirements-crosscheck.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(CPU_TORCH)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements-crosscheck.txt
 	$(PY) -m pip install --quiet --no-deps -e .

@@ -74,9 +74,11 @@ def test_missing_requirements_file_fails(tmp_path):
 def test_old_python_fails():
     result = doctor.check_python((3, 8, 18))
     assert not result.ok
-    assert result.detail == "3.8.18 is too old (needs 3.11 or newer)"
+    assert result.detail == "3.8.18 is too old (needs 3.11 to 3.14)"
     assert not doctor.check_python((3, 10, 12)).ok  # Ubuntu 22.04's: the pins need 3.11
-    assert doctor.check_python((3, 11, 0)).ok
+    assert doctor.check_python((3, 11, 0)).ok and doctor.check_python((3, 14, 2)).ok
+    new = doctor.check_python((3, 15, 0))  # numpy 2.4.6 has no wheel for it
+    assert not new.ok and "too new" in new.detail and "python3.11" in new.fix
 
 
 def test_missing_hangul_font_fails(monkeypatch):
@@ -238,3 +240,17 @@ def test_exit_status_and_report(monkeypatch, capsys):
         "     fix: pip install -r requirements.txt",
         "2 of 3 checks failed: fix them and run again.",
     ]
+
+
+def test_a_cuda_build_without_a_gpu_fails_with_the_cpu_command(monkeypatch):
+    """The CPU build is what the book needs: a CUDA torch on a computer without a GPU
+    is several GB for nothing, and the doctor says how to swap it."""
+    import torch
+
+    assert doctor.check_device().ok  # this environment has the CPU build
+    monkeypatch.setattr(torch.version, "cuda", "13.0")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    result = doctor.check_device()
+    assert not result.ok
+    assert "is a CUDA build" in result.detail
+    assert doctor.LINUX_CPU_TORCH in result.fix and "pip uninstall torch" in result.fix

@@ -9,7 +9,8 @@ Korean chapter and one student notebook, and opens each in headless Chromium:
   written answer is a closed dropdown, each solution code cell is collapsed with
   its output, and Hangul is drawn with a Korean font;
 * in the student chapter 6 it runs the setup cells and the live explorer (kernel
-  and ipywidgets), moves the σ slider and waits for the figure to change.
+  and ipywidgets), checks that its Korean labels and controls draw Hangul with a
+  Korean font, moves the σ slider and waits for the figure to change.
 
 Without Chromium the tests skip with a note on how to install it; with
 ``VI_REQUIRE_BROWSER=1`` (CI) that is a failure instead, as in test_site.py.
@@ -274,6 +275,15 @@ IMAGE_JS = """i => {
 }"""
 
 
+#: The font-family of every form control of the widgets in cell i.
+CONTROL_FONTS_JS = """i => {
+  const c = document.querySelectorAll('.jp-NotebookPanel .jp-Cell')[i];
+  return [...c.querySelectorAll('.jupyter-widgets select, .jupyter-widgets input, '
+                                + '.jupyter-widgets button')]
+    .map(el => getComputedStyle(el).fontFamily);
+}"""
+
+
 @pytest.mark.slow
 def test_live_explorer_redraws_when_sigma_moves(browser):
     nb = _student(EXPLORER)
@@ -293,6 +303,11 @@ def test_live_explorer_redraws_when_sigma_moves(browser):
         shot = cell.locator("img").first.screenshot()
         readout = slider.locator(".widget-readout")
         assert readout.inner_text().strip() == "1.5"
+        # Korean in the widgets: labels and the controls' own text (a <select>
+        # draws its option with the control's font, which is not inherited)
+        assert not hangul_without_font(browser[0], page)
+        fonts = page.evaluate(CONTROL_FONTS_JS, explorer)
+        assert fonts and all("NanumGothic" in f for f in fonts), fonts
         readout.click()
         page.keyboard.press("Control+A")
         page.keyboard.type("0.5")

@@ -29,7 +29,7 @@ from vi_helpers import i18n
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 #: Used when the installed metadata cannot be read (must match pyproject.toml).
-FALLBACK_REQUIRES_PYTHON = ">=3.11"
+FALLBACK_REQUIRES_PYTHON = ">=3.11,<3.15"
 
 #: What the Hangul check draws: Korean figure text and an (ASCII) negative number.
 HANGUL_SAMPLE = "변분 추론: 학습 손실 -1.5"
@@ -96,31 +96,42 @@ def _public(version: str) -> str:
     return version.split("+", 1)[0]
 
 
-def _parse_minimum(spec: str) -> tuple[int, ...]:
-    match = re.fullmatch(r"\s*>=\s*(\d+(?:\.\d+)*)\s*", spec)
-    if match is None:
-        raise ValueError(f"requires-python must look like '>=3.11', got {spec!r}")
-    return tuple(int(p) for p in match[1].split("."))
+def _parse_range(spec: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``">=3.11,<3.15"`` -> ``((3, 11), (3, 15))``: the oldest Python and the first
+    one after the range."""
+    bad = ValueError(f"requires-python must look like '>=3.11,<3.15', got {spec!r}")
+    bounds = {}
+    for part in spec.split(","):
+        match = re.fullmatch(r"\s*(>=|<)\s*3\.(\d+)\s*", part)
+        if match is None:
+            raise bad
+        bounds[match[1]] = (3, int(match[2]))
+    if set(bounds) != {">=", "<"}:
+        raise bad
+    return bounds[">="], bounds["<"]
 
 
 def check_python(version_info: Sequence[int] | None = None) -> Result:
-    """Python is at least the version pyproject.toml requires."""
+    """Python is in the range pyproject.toml states: the versions the pins need."""
     try:
         spec = importlib.metadata.metadata("vi_helpers")["Requires-Python"]
     except importlib.metadata.PackageNotFoundError:
         spec = None
-    minimum = _parse_minimum(spec or FALLBACK_REQUIRES_PYTHON)
+    oldest, after = _parse_range(spec or FALLBACK_REQUIRES_PYTHON)
     have = tuple(version_info or sys.version_info[:3])
     shown = ".".join(str(p) for p in have[:3])
-    wanted = ".".join(str(p) for p in minimum)
-    if have[: len(minimum)] >= minimum:
-        return Result("python", True, f"{shown} (needs {wanted} or newer)")
-    return Result(
-        "python", False, f"{shown} is too old (needs {wanted} or newer)",
-        f"install Python {wanted} or newer (Ubuntu: sudo apt install python{wanted} "
-        f"python{wanted}-venv), then create the environment again with it "
-        f"(make venv PYTHON=python{wanted})",
-    )
+    wanted = f"{oldest[0]}.{oldest[1]}"
+    newest = f"{after[0]}.{after[1] - 1}"
+    needs = f"needs {wanted} to {newest}"
+    if oldest <= have[:2] < after:
+        return Result("python", True, f"{shown} ({needs})")
+    fix = (f"install Python {wanted} (Ubuntu: sudo apt install python{wanted} "
+           f"python{wanted}-venv), then create the environment again with it "
+           f"(make venv PYTHON=python{wanted})")
+    if have[:2] < oldest:
+        return Result("python", False, f"{shown} is too old ({needs})", fix)
+    return Result("python", False, f"{shown} is too new for the pins, numpy 2.4 among "
+                  f"them ({needs})", fix)
 
 
 def check_packages(requirements: Path | str | None = None) -> Result:
@@ -232,15 +243,14 @@ def check_device() -> Result:
         name = f"{torch.get_num_threads()} threads; every chapter runs on a CPU"
     else:
         name = device.type
-    note = ""
     if device.type != "cuda" and torch.version.cuda:
-        note = (
-            "; this torch is a CUDA build, several GB that a computer without a "
-            f"GPU never uses (Linux: {LINUX_CPU_TORCH})"
+        return Result(
+            "device", False,
+            f"{device.type} ({name}), but torch {torch.__version__} is a CUDA build: "
+            "several GB of GPU libraries that a computer without a GPU never uses",
+            f"pip uninstall torch, then {LINUX_CPU_TORCH}",
         )
-    return Result(
-        "device", True, f"{device.type} ({name}), torch {torch.__version__}{note}"
-    )
+    return Result("device", True, f"{device.type} ({name}), torch {torch.__version__}")
 
 
 def check_threads() -> Result:

@@ -56,7 +56,7 @@ _SETUP = {
 # Variational inference for regression: student notebooks
 
 The book's chapters with the exercise solutions taken out. No GPU is needed, ever:
-every chapter runs on a laptop's CPU. Set up once, with Python 3.11 or newer
+every chapter runs on a laptop's CPU. Set up once, with Python 3.11 to 3.14
 (on Ubuntu 22.04, `sudo apt install python3.11 python3.11-venv`, and use
 `python3.11` for `python` in the first line):
 
@@ -85,7 +85,7 @@ away under each exercise, for when you are done.
 # 변분 추론으로 회귀하기: 실습용 노트북
 
 연습문제의 풀이를 뺀 교재 노트북입니다. GPU는 필요 없습니다. 모든 장이 노트북
-컴퓨터의 CPU에서 돌아갑니다. 처음 한 번만 준비하면 됩니다(Python 3.11 이상.
+컴퓨터의 CPU에서 돌아갑니다. 처음 한 번만 준비하면 됩니다(Python 3.11–3.14.
 Ubuntu 22.04에서는 `sudo apt install python3.11 python3.11-venv`로 설치하고
 첫 줄의 `python` 대신 `python3.11`을 씁니다):
 
