@@ -38,6 +38,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import get_translator
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -263,27 +264,32 @@ def term_id(text: str) -> str:
     return "term-" + re.sub(r"\W+", "-", text.lower()).strip("-")
 
 
-def _stable_term_ids(app: Sphinx, doctree: nodes.document) -> None:
+class StableTermIds(SphinxTransform):
     """Rename numbered term ids (``term-61``) after their term, so that a link to an
-    entry survives the addition of another; the std domain's records follow."""
-    std = app.env.get_domain("std")
-    for term in doctree.findall(nodes.term):
-        serial = [i for i in term["ids"] if SERIAL_TERM_ID.match(i)]
-        if not serial:
-            continue
-        text = term.astext()
-        new = term_id(text)
-        term["ids"] = [new if i in serial else i for i in term["ids"]]
-        for old in serial:
-            doctree.ids.pop(old, None)
-        doctree.ids[new] = term
-        for index in term.findall(addnodes.index):
-            index["entries"] = [
-                (*e[:2], new if e[2] in serial else e[2], *e[3:])
-                for e in index["entries"]
-            ]
-        std.objects["term", text] = (app.env.docname, new)
-        std.data.setdefault("terms", {})[text.lower()] = (app.env.docname, new)
+    entry survives the addition of another; the std domain's records follow. Runs
+    before the domains collect the page's index entries (``SphinxDomains``, 850)."""
+
+    default_priority = 800
+
+    def apply(self, **kwargs: Any) -> None:
+        std = self.env.get_domain("std")
+        for term in self.document.findall(nodes.term):
+            serial = [i for i in term["ids"] if SERIAL_TERM_ID.match(i)]
+            if not serial:
+                continue
+            text = term.astext()
+            new = term_id(text)
+            term["ids"] = [new if i in serial else i for i in term["ids"]]
+            for old in serial:
+                self.document.ids.pop(old, None)
+            self.document.ids[new] = term
+            for index in term.findall(addnodes.index):
+                index["entries"] = [
+                    (*e[:2], new if e[2] in serial else e[2], *e[3:])
+                    for e in index["entries"]
+                ]
+            std.objects["term", text] = (self.env.docname, new)
+            std.data.setdefault("terms", {})[text.lower()] = (self.env.docname, new)
 
 
 # ------------------------------------------------------------- one toggle per answer
@@ -378,7 +384,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure_assets)
     app.connect("builder-inited", _add_css)
     app.connect("builder-inited", _theme_in_korean)
-    app.connect("doctree-read", _stable_term_ids)
+    app.add_transform(StableTermIds)
     app.connect("doctree-read", _one_toggle_per_exercise)
     app.add_post_transform(CrossLanguageLinks)
     app.connect("html-page-context", _page_context)

@@ -1,7 +1,9 @@
-// The language switch keeps the reader's place (book/_ext/vi_site.py adds the link).
-// The two languages' pages have the same sections in the same order, so a click
-// passes the index of the section in view (#vi-section-3), and the other page
-// scrolls to its own section with that index and puts that section's id in the URL.
+// The language switch keeps the reader's place (book/_ext/vi_site.py adds the link
+// at the top of the article; vi_site.css keeps it in view while the page scrolls).
+// The two languages' pages have the same sections
+// in the same order, so a click passes the index of the section in view
+// (#vi-section-3), and the other page scrolls to its own section with that index
+// and puts that section's id in the URL.
 (function () {
   "use strict";
   const HASH = /^#vi-section-(\d+)$/;
@@ -34,7 +36,7 @@
     const section = sections()[Number(found[1])];
     if (!section) return;
     history.replaceState(null, "", `#${section.id}`);
-    const go = () => section.scrollIntoView();
+    const go = () => section.scrollIntoView({ behavior: "instant" });
     go();
     // math and fonts change the page's height as they load: scroll again after them
     window.addEventListener("load", go, { once: true });
