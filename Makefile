@@ -13,7 +13,7 @@ JOBS   ?= 2
 .PHONY: help venv book test unit nbval lint js notebooks lab bench evaluate roads explorer-grid student doctor clean
 
 help:
-	@echo "make book       build the static site into _build/html (uses committed outputs)"
+	@echo "make book       build both sites into _build/html/{en,ko} and a landing page (uses committed outputs)"
 	@echo "make test       every test: lint, unit tests, nbval on all notebooks, site checks"
 	@echo "make unit       the fast tier: every test not marked slow (no notebooks, no browser)"
 	@echo "make lab        open the notebooks in JupyterLab"
@@ -56,9 +56,10 @@ venv: $(STAMP)
 # tools/fetch_assets.py: MathJax, RequireJS, the widget manager and the Korean web
 # font from npm into .offline/ (ignored), served from _build/html/_static/offline/;
 # without npm it says so and the pages load them from public CDNs instead.
+# tools/book.py: the assets, then one strict Sphinx build per language (_build/html/en,
+# _build/html/ko, each with its book/<lang>/_toc.yml) and the landing page.
 book: $(STAMP)
-	$(PY) -m tools.fetch_assets
-	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+	$(PY) -m tools.book
 
 lint: $(STAMP)
 	$(PY) -m ruff check conftest.py vi_helpers vi_explorer tools tests benchmarks book/_ext

@@ -9,72 +9,52 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
-from book._ext.vi_site import counterpart_name, page_language
+from book._ext.vi_site import counterpart_name
+from tools.book import LANGS, SITE, toc_docnames
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
-TOC = ROOT / "_toc.yml"
 
 
 # --------------------------------------------------------------------------- pages
 @dataclass(frozen=True)
 class Page:
-    """One page of the book: its Sphinx name (``notebooks/en/01-x``) and language."""
+    """One page of one site: its language and Sphinx name (``notebooks/en/01-x``)."""
 
+    lang: str
     name: str
 
     @property
-    def lang(self) -> str:  # the site's own rule
-        return page_language(self.name)
+    def html(self) -> str:
+        """Its path under ``_build/html``: ``en/notebooks/en/01-x.html``."""
+        return f"{self.lang}/{self.name}.html"
 
     @property
-    def html(self) -> str:
-        return self.name + ".html"
+    def path(self) -> Path:
+        return SITE / self.html
 
-    def counterpart(self, existing) -> str | None:
-        """The page in the other language among ``existing`` names (the site's rule)."""
-        return counterpart_name(self.name, existing)
+    def counterpart(self) -> str | None:
+        """The same page's name on the other site, if that site has it."""
+        return counterpart_name(self.name, self.lang, ROOT)
 
     @property
     def slug(self) -> str:
         """A file name for the screenshot: ``en-01-x``, ``ko-performance``..."""
         parts = [p for p in self.name.split("/") if p not in ("notebooks", "book")]
-        if parts and parts[0] not in ("en", "ko"):
-            parts.insert(0, self.lang)
-        return "-".join(parts)
+        return "-".join([self.lang, *[p for p in parts if p not in LANGS]])
 
 
-def _toc_files(node) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("file", "root") and isinstance(value, str):
-                yield value
-            else:
-                yield from _toc_files(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _toc_files(item)
+def site_pages(lang: str, root: Path = ROOT) -> list[Page]:
+    """Every page of one site's table of contents, root first."""
+    return [Page(lang, name) for name in toc_docnames(lang, root)]
 
 
-def toc_pages(toc: Path = TOC) -> list[Page]:
-    """Every page named in ``_toc.yml`` (root first), extensions stripped."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    seen: dict[str, None] = {}
-    for file in _toc_files(data):
-        seen.setdefault(re.sub(r"\.(ipynb|md|rst)$", "", file.strip("/")), None)
-    return [Page(name) for name in seen]
-
-
-def toc_root(toc: Path = TOC) -> str:
-    return re.sub(r"\.(ipynb|md|rst)$", "", yaml.safe_load(toc.read_text())["root"])
+def all_pages(root: Path = ROOT) -> list[Page]:
+    return [page for lang in LANGS for page in site_pages(lang, root)]
 
 
 # --------------------------------------------------------------------- HTML parsing
@@ -137,11 +117,10 @@ def parse_html(path: Path) -> _Collector:
 
 
 def site_html_files(site: Path) -> list[Path]:
-    """The site's own pages (not theme templates under _static, not _sources)."""
+    """The sites' own pages (not theme templates under _static, not _sources)."""
+    skip = {"_static", "_sources", "_images"}
     return sorted(
-        p
-        for p in site.rglob("*.html")
-        if p.relative_to(site).parts[0] not in ("_static", "_sources", "_images")
+        p for p in site.rglob("*.html") if not skip & set(p.relative_to(site).parts[:2])
     )
 
 

@@ -1,11 +1,11 @@
-"""Answers stay hidden on the built site until their toggle is clicked.
+"""Each exercise's answer sits behind one toggle on the built site, closed on load.
 
 For test_site.py: on a chapter page loaded in Playwright, :func:`solution_problems`
-checks every solution against the chapter's notebook. A solution code cell (tag
-``solution``, and ``hide-cell`` so that MyST-NB wraps source *and* output in one
-``<details>``) shows neither its code nor its output on load, has its toggle
-labelled in the page's language, and shows both once the toggle is clicked. A
-written answer (a ``{dropdown}``) is closed on load and open after a click.
+checks the answers against the chapter's notebook. Each exercise has one toggle
+(the written answer's ``{dropdown}``, into which book/_ext/vi_site.py moves the
+solution code cell): labelled in the page's language, closed on load with neither
+the code, its output nor the prose drawn, and showing all three once clicked. No
+other toggle (MyST-NB's "Show code cell") hides a solution.
 """
 
 from __future__ import annotations
@@ -15,85 +15,68 @@ from pathlib import Path
 
 import nbformat
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LABEL = {"en": re.compile(r"^Solution \d+\.\d+"), "ko": re.compile(r"^풀이 \d+\.\d+")}
 
-# Per solution cell of the page: is its source / output drawn, and its toggle's text.
+# Per answer toggle of the page: open or not, its label, and what of it is drawn.
 # checkVisibility: the content of a closed <details> keeps its boxes in Chromium
 # (content-visibility: hidden), so getClientRects alone would call it drawn.
-CELLS_JS = """() => [...document.querySelectorAll('div.cell.tag_solution')].map(c => {
-  const drawn = sel => [...c.querySelectorAll(sel)].some(e => e.checkVisibility(
+TOGGLES_JS = """() => [...document.querySelectorAll('article details.sd-dropdown')].map(d => {
+  const drawn = sel => [...d.querySelectorAll(sel)].some(e => e.checkVisibility(
     {visibilityProperty: true}) && e.getClientRects().length > 0);
-  const summary = c.querySelector('summary');
   return {
-    source: drawn('.cell_input pre'),
-    output: drawn('.cell_output > *'),
-    has_output: !!c.querySelector('.cell_output > *'),
-    toggle: summary ? summary.innerText.trim() : null,
+    open: d.open,
+    label: d.querySelector('summary').innerText.trim(),
+    code: !!d.querySelector('div.cell.tag_solution .cell_input'),
+    output: !!d.querySelector('div.cell.tag_solution .cell_output > *'),
+    code_drawn: drawn('div.cell.tag_solution .cell_input pre'),
+    output_drawn: drawn('div.cell.tag_solution .cell_output > *'),
+    prose_drawn: drawn('.sd-summary-content > p'),
+    inner_toggles: d.querySelectorAll('details details').length
+      + d.querySelectorAll('details.hide').length,
   };
 })"""
 
-DROPDOWNS_JS = """() => [...document.querySelectorAll('details.sd-dropdown')].map(d => ({
-  open: d.open,
-  drawn: [...d.querySelectorAll('.sd-summary-content > *')].some(
-    e => e.checkVisibility({visibilityProperty: true}) && e.getClientRects().length > 0),
-}))"""
+STRAY_JS = """() => [...document.querySelectorAll('div.cell.tag_solution')]
+  .filter(c => !c.closest('details.sd-dropdown')).length"""
 
 
-def solutions_of(notebook: Path | str) -> tuple[int, int]:
-    """(solution code cells, written solutions) of a chapter notebook."""
+def exercises_of(notebook: Path | str) -> int:
+    """How many exercises a chapter notebook has (cells tagged ``exercise``)."""
     nb = nbformat.read(notebook, as_version=4)
-    code = written = 0
-    for cell in nb.cells:
-        if "solution" in cell.get("metadata", {}).get("tags", []):
-            if cell.cell_type == "code":
-                code += 1
-            else:
-                written += 1
-    return code, written
+    return sum("exercise" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
 
 
 def solution_problems(page, notebook: Path | str, lang: str) -> list[str]:
-    """What gives an answer away on ``page`` (the built ``notebook``), as sentences.
+    """What is wrong with the answers on ``page`` (the built ``notebook``).
 
     Clicks every toggle it checks, so run it last on a page (or reload after).
     """
-    code, written = solutions_of(notebook)
+    expected = exercises_of(notebook)
     problems = []
-    cells = page.evaluate(CELLS_JS)
-    if len(cells) != code:
-        problems.append(f"{len(cells)} solution code cells on the page, {code} in "
-                        f"{Path(notebook).name} (is each one tagged hide-cell?)")
-    for i, cell in enumerate(cells):
-        name = f"solution code cell {i + 1}"
-        if cell["toggle"] is None:
-            problems.append(f"{name} has no toggle")
-            continue
-        if cell["source"] or cell["output"]:
-            shown = [w for w in ("source", "output") if cell[w]]
-            problems.append(f"{name} shows its {' and '.join(shown)} on load")
-        if cell["toggle"].startswith("Show code cell"):
-            problems.append(f"{name}: MyST-NB's default toggle text {cell['toggle']!r}")
-        elif lang == "ko" and not HANGUL.search(cell["toggle"]):
-            problems.append(f"{name}: toggle text not in Korean: {cell['toggle']!r}")
-        page.locator("div.cell.tag_solution").nth(i).locator("summary").first.click()
+    toggles = page.evaluate(TOGGLES_JS)
+    if len(toggles) != expected:
+        problems.append(f"{len(toggles)} answer toggles on the page, {expected} "
+                        f"exercises in {Path(notebook).name}")
+    stray = page.evaluate(STRAY_JS)
+    if stray:
+        problems.append(f"{stray} solution code cells outside an answer's toggle")
+    for i, box in enumerate(toggles):
+        name = f"answer {i + 1} ({box['label']!r})"
+        if not LABEL[lang].match(box["label"]):
+            problems.append(f"{name}: label not in the page's language ({lang})")
+        if not box["code"]:
+            problems.append(f"{name}: holds no solution code")
+        if box["inner_toggles"]:
+            problems.append(f"{name}: a toggle inside the toggle")
+        if box["open"] or box["code_drawn"] or box["output_drawn"] or box["prose_drawn"]:
+            problems.append(f"{name}: open or drawn on load")
+        page.locator("article details.sd-dropdown").nth(i).locator("summary").first.click()
     page.wait_for_timeout(300)
-    for i, cell in enumerate(page.evaluate(CELLS_JS)):
-        missing = [w for w in ("source", "output")
-                   if not cell[w] and (w == "source" or cell["has_output"])]
-        if missing:
-            problems.append(f"solution code cell {i + 1}: its {' and '.join(missing)} "
-                            "not shown after a click on its toggle")
-
-    dropdowns = page.evaluate(DROPDOWNS_JS)
-    if len(dropdowns) < written:
-        problems.append(f"{len(dropdowns)} dropdowns on the page, {written} written "
-                        "solutions in the notebook")
-    for i, box in enumerate(dropdowns):
-        if box["open"] or box["drawn"]:
-            problems.append(f"dropdown {i + 1} is open on load")
-        page.locator("details.sd-dropdown").nth(i).locator("summary").first.click()
-    page.wait_for_timeout(300)
-    for i, box in enumerate(page.evaluate(DROPDOWNS_JS)):
-        if not (box["open"] and box["drawn"]):
-            problems.append(f"dropdown {i + 1} does not open on a click")
+    for i, box in enumerate(page.evaluate(TOGGLES_JS)):
+        shown = {"code": box["code_drawn"], "prose": box["prose_drawn"],
+                 "output": box["output_drawn"] or not box["output"]}
+        missing = [what for what, ok in shown.items() if not ok]
+        if not box["open"] or missing:
+            problems.append(f"answer {i + 1}: after a click its {', '.join(missing)} "
+                            "not shown")
     return problems

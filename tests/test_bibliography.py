@@ -9,9 +9,9 @@ Static checks (no build needed):
   ``key``, Korean pages ``ko-key`` (an unprefixed key on a Korean page would link to
   the English bibliography without any warning from the build).
 
-On the built site (``make book`` first; skipped without it): both bibliography pages
-list every entry, and "Previous"/"Next" never lead from one language part into the
-other (book/_ext/vi_site.py). Run these on another build with
+On the built sites (``make book`` first; skipped without it): both bibliography
+pages list every entry, and "Previous"/"Next" never lead out of a page's own site
+(one site per language, tools/book.py). Run these on another build with
 ``python tests/test_bibliography.py PATH/_build/html``.
 """
 
@@ -26,8 +26,7 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_file
 
-from book._ext.vi_site import part_language  # the site's own rule
-from tests.site_helpers import ROOT, SITE, toc_pages
+from tests.site_helpers import ROOT, SITE, all_pages
 
 BIB = ROOT / "book" / "references.bib"
 PAGES = {"en": ROOT / "book/en/bibliography.md", "ko": ROOT / "book/ko/bibliography.md"}
@@ -47,7 +46,7 @@ def cited_keys(lang: str) -> list[tuple[str, str]]:
     """(where, key) for every citation on the pages of one language."""
     paths = sorted((ROOT / "notebooks" / lang).glob("*.ipynb"))
     paths += sorted((ROOT / "book" / lang).glob("*.md"))
-    if lang == "en":  # the shared pages (landing page, glossary) cite plain keys
+    if lang == "en":  # the shared glossary entries cite plain keys
         paths += sorted((ROOT / "book").glob("*.md"))
     found = []
     for path in paths:
@@ -129,7 +128,7 @@ def test_the_citation_check_catches_a_wrong_key(lang, key, ok):
 # -------------------------------------------------------------------- built site
 def _site() -> Path:
     if not (SITE / "index.html").is_file():
-        pytest.skip("no built site in _build/html: run make book first")
+        pytest.skip("no built sites in _build/html: run make book first")
     return SITE
 
 
@@ -137,7 +136,7 @@ def bibliography_problems(site: Path) -> list[str]:
     """Bibliography pages that do not list every entry of references.bib."""
     problems = []
     for lang in PAGES:
-        page = site / "book" / lang / "bibliography.html"
+        page = site / lang / "book" / lang / "bibliography.html"
         if not page.is_file():
             problems.append(f"{page.relative_to(site)}: not built")
             continue
@@ -154,20 +153,18 @@ NEIGHBOUR = re.compile(
 
 
 def navigation_problems(site: Path) -> list[str]:
-    """Previous/next links (head and footer) that cross from one language to the other."""
+    """Previous/next links (head and footer) that lead out of the page's own site."""
     problems = []
-    for page in toc_pages():
-        lang = part_language(page.name)
+    for page in all_pages():
         path = site / page.html
-        if lang is None or not path.is_file():
+        if not path.is_file():
             continue
         for match in NEIGHBOUR.finditer(path.read_text(encoding="utf-8")):
             href = match["head"] or match["foot"]
             target = posixpath.normpath(
                 posixpath.join(posixpath.dirname(page.html), href)
             )
-            other = part_language(target.removesuffix(".html"))
-            if other not in (None, lang):
+            if not target.startswith(f"{page.lang}/"):
                 problems.append(
                     f"{page.html}: {match['rel'] or match['side']} -> {target}"
                 )
@@ -179,7 +176,7 @@ def test_bibliography_pages_list_every_entry():
     assert not problems, "\n".join(problems)
 
 
-def test_previous_and_next_stay_in_one_language():
+def test_previous_and_next_stay_in_the_pages_site():
     problems = navigation_problems(_site())
     assert not problems, "links into the other language:\n" + "\n".join(problems)
 

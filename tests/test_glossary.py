@@ -1,4 +1,4 @@
-"""The glossary (book/glossary.md) as data, and the Korean chapters checked against it.
+"""The glossary (book/_glossary.md, the entries both sites' glossary pages include) as data, and the Korean chapters checked against it.
 
 The glossary promises one Korean term per idea. Each entry of its ``{glossary}``
 blocks is
@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-GLOSSARY = ROOT / "book" / "glossary.md"
+GLOSSARY = ROOT / "book" / "_glossary.md"  # in book/en/glossary.md and book/ko/
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 NOT_USED = re.compile(r"^\*\*쓰지 않는 말 · not used:\*\*\s*(?P<variants>.+)$")
 SAME_NAME = re.compile(r"^\*\*한국어 · Korean:\*\*\s*원어 그대로")
@@ -43,7 +43,7 @@ class Entry:
 
     terms: tuple[str, ...]
     paragraphs: tuple[str, ...]
-    line: int  # of its first term line in book/glossary.md
+    line: int  # of its first term line in book/_glossary.md
 
     @property
     def english(self) -> str:
@@ -184,7 +184,7 @@ def test_glossary_has_the_terms_of_every_chapter(entries):
 def test_every_entry_has_an_english_and_one_korean_term(entries):
     assert len(entries) > 50, f"parsed only {len(entries)} entries: format changed?"
     for e in entries:
-        where = f"book/glossary.md:{e.line} ({e.english})"
+        where = f"book/_glossary.md:{e.line} ({e.english})"
         assert not HANGUL.search(e.english), f"{where}: first line must be English"
         if e.same_name:
             assert not e.korean_terms, f"{where}: Korean term and 원어 그대로 both"
@@ -196,7 +196,7 @@ def test_every_entry_has_an_english_and_one_korean_term(entries):
 
 def test_every_definition_is_in_both_languages(entries):
     for e in entries:
-        where = f"book/glossary.md:{e.line} ({e.english})"
+        where = f"book/_glossary.md:{e.line} ({e.english})"
         paragraphs = e.definition
         assert paragraphs, f"{where}: empty definition"
         english = re.findall(r"[A-Za-z]{2,}", HANGUL.sub("", paragraphs[0]))
@@ -212,7 +212,7 @@ def test_terms_are_unique(entries):
         for term in e.terms:
             key = term.lower()
             assert key not in seen, (
-                f"book/glossary.md:{e.line}: {term!r} already at line {seen[key]}"
+                f"book/_glossary.md:{e.line}: {term!r} already at line {seen[key]}"
             )
             seen[key] = e.line
 
@@ -222,7 +222,7 @@ def test_no_ruled_out_variant_is_a_term(entries):
     for e in entries:
         for variant in e.not_used:
             assert variant.lower() not in terms, (
-                f"book/glossary.md:{e.line}: {variant!r} is ruled out and a term"
+                f"book/_glossary.md:{e.line}: {variant!r} is ruled out and a term"
             )
     # the glossary's own terms never trip the check (e.g. 재매개변수화 vs 매개변수)
     own = "\n".join(t for e in entries for t in e.terms)
@@ -252,7 +252,7 @@ def test_korean_text_uses_no_ruled_out_variant(entries):
     texts = korean_texts()
     assert any("notebooks/ko" in where for where, _ in texts), "no Korean chapters"
     found = [f for where, text in texts for f in find_variants(text, entries, where)]
-    assert not found, f"{len(found)} ruled-out variants (book/glossary.md):\n" + (
+    assert not found, f"{len(found)} ruled-out variants (book/_glossary.md):\n" + (
         "\n".join(map(str, found))
     )
 

@@ -18,6 +18,8 @@ import nbformat
 import pytest
 import yaml
 
+from tools.book import toc_path
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 LANGS = ("en", "ko")
@@ -185,8 +187,9 @@ def check_links_counterpart(nb, lang: str, name: str) -> list[str]:
     return [f"no markdown link to its counterpart {target[2:-1]}"]
 
 
-def toc_files(toc_path: Path = ROOT / "_toc.yml") -> set[str]:
-    """Every ``file:`` of the table of contents, without its extension."""
+def toc_files(toc_paths: list[Path] | None = None) -> set[str]:
+    """Every ``file:`` of the tables of contents (both sites'), without extension."""
+    paths = toc_paths or [toc_path(lang) for lang in ("en", "ko")]
     found: set[str] = set()
 
     def walk(node):
@@ -200,13 +203,14 @@ def toc_files(toc_path: Path = ROOT / "_toc.yml") -> set[str]:
             for item in node:
                 walk(item)
 
-    walk(yaml.safe_load(toc_path.read_text(encoding="utf-8")))
+    for path in paths:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return found
 
 
 def check_in_toc(paths: list[Path], files: set[str]) -> list[str]:
     missing = [p for p in paths if rel(p, ROOT).removesuffix(".ipynb") not in files]
-    return [f"{rel(p, ROOT)} is not listed in _toc.yml" for p in missing]
+    return [f"{rel(p, ROOT)} is not listed in book/<lang>/_toc.yml" for p in missing]
 
 
 # ---------------------------------------------------------------- the real notebooks
@@ -392,12 +396,13 @@ def test_check_catches_a_missing_counterpart_link():
 def test_check_catches_a_notebook_missing_from_the_toc(tmp_path):
     toc = tmp_path / "_toc.yml"
     toc.write_text(
-        "format: jb-book\nroot: book/index\nparts:\n  - caption: English\n"
+        "format: jb-book\nroot: book/en/intro\nparts:\n  - caption: Chapters\n"
         "    chapters:\n      - file: notebooks/en/01-x\n"
     )
-    files = toc_files(toc)
+    files = toc_files([toc])
     paths = [ROOT / "notebooks/en/01-x.ipynb", ROOT / "notebooks/ko/01-x.ipynb"]
-    assert check_in_toc(paths, files) == ["notebooks/ko/01-x.ipynb is not listed in _toc.yml"]
+    assert check_in_toc(paths, files) == [
+        "notebooks/ko/01-x.ipynb is not listed in book/<lang>/_toc.yml"]
 
 
 def test_checks_do_not_change_what_they_read():

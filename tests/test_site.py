@@ -1,12 +1,20 @@
-"""The built site (`_build/html`), checked the way a reader sees it.
+"""The built sites (`_build/html/en`, `_build/html/ko` and the landing page), checked
+the way a reader sees them.
 
 * no load from the internet in any built HTML, CSS or JS (offline workshop rooms);
-* no broken internal link or anchor;
+* no broken internal link or anchor, across the two sites included;
+* figures numbered per chapter in the page's language, each once; glossary anchors
+  named by the term, and every term link of a chapter on the right entry of its
+  own site's glossary; the two languages' pages have the same sections;
 * in headless Chromium, with every request outside a local server blocked: each
-  page of ``_toc.yml`` (both languages) has its title, ``<html lang>``, rendered
-  math, loaded images, Hangul in a real font, a working language switch, a live
-  static explorer, and no console error. A screenshot of each page goes to
-  ``screenshots/`` (not committed).
+  page of each site's table of contents has its title, ``<html lang>``, the theme's
+  labels in its language, a sidebar of its own site's pages only, rendered math,
+  tables, loaded images, Hangul in a real font, one closed toggle per exercise, a
+  language switch that opens the same section of the other page, a live static
+  explorer, and no console error. A screenshot of each page goes to
+  ``screenshots/`` (not committed);
+* from ``file://`` with every request blocked, both sites render math, Korean text
+  and the playground.
 
 Run ``make book`` first. Without Chromium the browser tests are skipped with a note
 on how to install it, and a site built without npm (MathJax & co from CDNs, see
@@ -23,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from book._ext.vi_site import term_id
 from tests.browser import (
     CHROMIUM_FLAGS,
     INSTALL_HINT,
@@ -34,13 +43,15 @@ from tests.site_helpers import (
     ROOT,
     SITE,
     Page,
+    all_pages,
     broken_internal_links,
     internet_loads,
-    toc_pages,
-    toc_root,
+    parse_html,
+    site_pages,
 )
 from tests.site_solutions import solution_problems
 from tools import offline_assets
+from tools.book import LANGS, NUMFIG_FORMAT, site_root_page
 from tools.serve import serve
 
 try:
@@ -55,14 +66,15 @@ H1 = "article h1"  # the page's title (another h1, print-only, sits above it)
 
 
 def _site() -> Path:
-    if not (SITE / "index.html").is_file():
-        missing("no built site in _build/html: run make book first")
+    built = [(SITE / lang / "index.html").is_file() for lang in LANGS]
+    if not (SITE / "index.html").is_file() or not all(built):
+        missing("no built sites in _build/html/{en,ko}: run make book first")
     return SITE
 
 
 def _assets_mode(site: Path) -> str:
     """'offline' or 'cdn': how `make book` provided MathJax & co (vi_site meta tag)."""
-    text = (site / f"{toc_root()}.html").read_text(encoding="utf-8")
+    text = (site / site_root_page("en")).read_text(encoding="utf-8")
     found = re.search(r'<meta name="vi-assets" content="(\w+)"', text)
     return found.group(1) if found else "unknown"
 
@@ -87,8 +99,9 @@ def test_site_loads_nothing_from_the_internet():
 def test_offline_assets_are_in_the_site():
     site = _site()
     _need_offline_build(site)
-    for rel in offline_assets.LOCAL.values():
-        assert (site / "_static" / rel).is_file(), f"_static/{rel} missing"
+    for lang in LANGS:
+        for rel in offline_assets.LOCAL.values():
+            assert (site / lang / "_static" / rel).is_file(), f"{lang}/_static/{rel}"
 
 
 def test_no_broken_internal_links():
@@ -98,36 +111,201 @@ def test_no_broken_internal_links():
     )
 
 
-def test_figures_are_numbered_captioned_and_described_in_the_pages_language():
-    """Every chapter figure: a number ("Fig. N" / "그림 N"), a caption, alt text."""
-    site = _site()
-    for lang, word in (("en", "Fig."), ("ko", "그림")):
-        for page in sorted((site / "notebooks" / lang).glob("0*.html")):
-            text = page.read_text(encoding="utf-8")
-            figures = re.findall(r"<figure.*?</figure>", text, re.S)
-            outputs = re.findall(r'<img[^>]*src="[^"]*_images/[^"]*"[^>]*>', text)
-            assert len(figures) == len(outputs), (page.name, "a figure without caption")
-            for fig in figures:
-                number = re.search(r'<span class="caption-number">([^<]*)</span>', fig)
-                assert number and number.group(1).startswith(word + " "), (
-                    page.name, fig[:200])
-                alt = re.search(r'<img[^>]*alt="([^"]*)"', fig)
-                assert alt and len(alt.group(1)) > 20, (page.name, fig[:200])
+CAPTION_NUMBER = re.compile(r'<span class="caption-number">([^<]*)</span>')
 
 
-def test_every_toc_page_was_built_in_both_languages():
+def figure_numbering_problems(page: Page, text: str) -> list[str]:
+    """A chapter's figures: numbered N.1, N.2, ... in the page's language
+    ("Figure 7.2", "그림 7.2"), captioned, described, and numbered once (no second
+    number written in the text under a figure)."""
+    word = NUMFIG_FORMAT[page.lang]["figure"].replace(" %s", "")
+    chapter = int(Path(page.name).name[:2])
+    figures = re.findall(r"<figure.*?</figure>", text, re.S)
+    outputs = re.findall(r'<img[^>]*src="[^"]*_images/[^"]*"[^>]*>', text)
+    problems = []
+    if len(figures) != len(outputs):
+        problems.append(f"{len(outputs)} output images, {len(figures)} captioned")
+    for k, fig in enumerate(figures, 1):
+        number = CAPTION_NUMBER.search(fig)
+        want = f"{word} {chapter}.{k}"
+        if not number or number.group(1).strip() != want:
+            problems.append(f"figure {k}: {number and number.group(1)!r}, not {want!r}")
+        alt = re.search(r'<img[^>]*alt="([^"]*)"', fig)
+        if not alt or len(alt.group(1)) <= 20:
+            problems.append(f"figure {k}: no description (alt)")
+    body = CAPTION_NUMBER.sub("", text)
+    twice = re.findall(r"<strong>\s*(?:Fig\.|Figure|그림)\s*\d+(?:\.\d+)?", body)
+    if twice:
+        problems.append(f"a figure numbered a second time in the text: {twice}")
+    return problems
+
+
+def _chapters(lang: str) -> list[Page]:
+    return [p for p in site_pages(lang) if p.name.startswith("notebooks/")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_figures_are_numbered_per_chapter_in_the_pages_language(lang):
     site = _site()
-    pages = toc_pages()
-    names = {p.name for p in pages}
-    missing = [p.html for p in pages if not (site / p.html).is_file()]
-    assert not missing, f"pages of _toc.yml not built: {missing}"
-    lonely = [
-        p.name
-        for p in pages
-        if p.name.startswith(("notebooks/", "book/en/", "book/ko/"))
-        and p.counterpart(names) is None
-    ]
+    problems = []
+    for page in _chapters(lang):
+        text = (site / page.html).read_text(encoding="utf-8")
+        problems += [f"{page.html}: {p}" for p in figure_numbering_problems(page, text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_figure_check_catches_a_second_number_and_a_shared_count():
+    page = Page("ko", "notebooks/ko/07-other-roads")
+    good = ('<figure><img alt="a description of the figure, long enough" '
+            'src="../../_images/a.png"><figcaption><span class="caption-number">'
+            '그림 7.1 </span></figcaption></figure>')
+    assert figure_numbering_problems(page, good) == []
+    twice = good + "<p><strong>그림 7.1.</strong> 학습 점</p>"
+    assert figure_numbering_problems(page, twice)
+    across = good.replace("그림 7.1", "그림 46")  # numbered across the whole book
+    assert figure_numbering_problems(page, across)
+    english = good.replace("그림 7.1", "Figure 7.1")  # not the page's language
+    assert figure_numbering_problems(page, english)
+
+
+def test_every_page_of_each_site_was_built_and_has_a_counterpart():
+    site = _site()
+    pages = all_pages()
+    not_built = [p.html for p in pages if not (site / p.html).is_file()]
+    assert not not_built, f"pages of book/<lang>/_toc.yml not built: {not_built}"
+    lonely = [p.html for p in pages if p.counterpart() is None]
     assert not lonely, f"pages without a counterpart in the other language: {lonely}"
+    other = {lang: [n for n in (site / lang / "notebooks").glob("*/")] for lang in LANGS}
+    assert [d.name for d in other["en"]] == ["en"] and [d.name for d in other["ko"]] == [
+        "ko"], f"a site holds the other language's chapters: {other}"
+
+
+# ------------------------------------------------------------------ sections
+SECTION = re.compile(r"<section\b[^>]*\bid=\"([^\"]+)\"|</section>")
+
+
+def section_shape(text: str) -> list[int]:
+    """The depth of each ``<section>`` of the article, in document order."""
+    article = text[text.index("<article"):text.index("</article>")]
+    depth, shape = 0, []
+    for match in SECTION.finditer(article):
+        if match.group(1) is None:
+            depth -= 1
+        else:
+            depth += 1
+            shape.append(depth)
+    return shape
+
+
+def test_both_languages_have_the_same_sections():
+    """The language switch opens the section with the same index on the other
+    page: that needs the same sections, in the same order and nesting."""
+    site = _site()
+    problems = []
+    for page in site_pages("en"):
+        other = Page("ko", page.counterpart())
+        en = section_shape((site / page.html).read_text(encoding="utf-8"))
+        ko = section_shape((site / other.html).read_text(encoding="utf-8"))
+        if en != ko:
+            problems.append(f"{page.html} {en} vs {other.html} {ko}")
+    assert not problems, "sections differ:\n" + "\n".join(problems)
+
+
+# ------------------------------------------------------------------ the glossary
+TERM_ROLE = re.compile(r"\{term\}`([^`]+)`")
+TERM_LINK = re.compile(
+    r'<a class="reference internal" href="([^"]*)"><span class="xref std std-term">')
+
+
+def term_roles(notebook: Path) -> list[str]:
+    """The target of every {term} role of a notebook's markdown, in order."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            for role in TERM_ROLE.findall("".join(cell["source"])):
+                target = re.search(r"<([^<>]+)>\s*$", role)
+                found.append((target[1] if target else role).strip())
+    return found
+
+
+def glossary_link_problems(site: Path, page: Page) -> list[str]:
+    """Each {term} link of a chapter: to its own site's glossary, on the entry of
+    the term it names."""
+    text = (site / page.html).read_text(encoding="utf-8")
+    roles = term_roles(ROOT / f"{page.name}.ipynb")
+    links = TERM_LINK.findall(text)
+    if len(links) != len(roles):
+        return [f"{len(links)} term links, {len(roles)} {{term}} roles"]
+    glossary = Page(page.lang, f"book/{page.lang}/glossary")
+    terms = glossary_terms(site / glossary.html)
+    problems = []
+    for role, href in zip(roles, links):
+        target, _, anchor = href.partition("#")
+        path = (site / page.html).parent / target
+        if path.resolve() != (site / glossary.html).resolve():
+            problems.append(f"{role!r} -> {href} (not {glossary.html})")
+        elif terms.get(anchor, "").lower() != role.lower():
+            problems.append(f"{role!r} -> #{anchor}, the entry of {terms.get(anchor)!r}")
+    return problems
+
+
+def glossary_terms(path: Path) -> dict[str, str]:
+    """{anchor: term} of a glossary page's terms."""
+    text = path.read_text(encoding="utf-8")
+    return {
+        anchor: re.sub(r"<[^>]+>", "", term).strip()
+        for anchor, term in re.findall(r'<dt id="([^"]+)">(.*?)<a class="headerlink',
+                                       text, re.S)
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_links_land_on_the_entry_of_their_sites_glossary(lang):
+    site = _site()
+    problems = []
+    for page in _chapters(lang):
+        problems += [f"{page.html}: {p}" for p in glossary_link_problems(site, page)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_anchors_are_named_by_the_term(lang):
+    terms = glossary_terms(_site() / lang / "book" / lang / "glossary.html")
+    assert len(terms) > 100, f"{len(terms)} terms: has the page's markup changed?"
+    numbered = [a for a in terms if re.fullmatch(r"term-\d+", a)]
+    assert not numbered, f"numbered anchors: {numbered[:5]}"
+    assert terms.get(term_id("변분 추론")) == "변분 추론"
+    assert terms.get("term-변분-추론") == "변분 추론"
+
+
+def test_the_glossary_check_catches_a_link_to_the_wrong_entry(tmp_path):
+    site = _site()
+    page = Page("ko", "notebooks/ko/04-is-the-band-right")
+    copy = tmp_path / page.html
+    copy.parent.mkdir(parents=True)
+    glossary = tmp_path / "ko" / "book" / "ko" / "glossary.html"
+    glossary.parent.mkdir(parents=True)
+    glossary.write_text((site / "ko/book/ko/glossary.html").read_text(encoding="utf-8"))
+    text = (site / page.html).read_text(encoding="utf-8")
+    first = TERM_LINK.search(text)
+    wrong = text[: first.start(1)] + "../../book/ko/glossary.html#term-시드" + text[
+        first.end(1):]
+    copy.write_text(wrong, encoding="utf-8")
+    assert glossary_link_problems(site, page) == []
+    assert len(glossary_link_problems(tmp_path, page)) == 1
+
+
+# ------------------------------------------------------------------ landing page
+def test_landing_page_offers_both_languages_with_hreflang():
+    site = _site()
+    doc = parse_html(site / "index.html")
+    alternates = {href for rel, href in doc.link_rels if rel == "alternate"}
+    assert alternates == {site_root_page(lang) for lang in LANGS}
+    text = (site / "index.html").read_text(encoding="utf-8")
+    for lang in LANGS:
+        assert f'hreflang="{lang}"' in text and (site / site_root_page(lang)).is_file()
+    assert not [u for _, _, u in doc.refs if re.match(r"^(https?:)?//", u)]
 
 
 # ------------------------------------------------------------------ the browser
@@ -171,7 +349,7 @@ def browser_site():
             browser.close()
 
 
-PAGES = toc_pages() if (ROOT / "_toc.yml").is_file() else []
+PAGES = all_pages()
 
 
 def _wait_ready(page) -> None:
@@ -325,20 +503,128 @@ def _figure_legibility(page) -> list[str]:
     return problems
 
 
+THEME_JS = """() => {
+  const chrome = [...document.querySelectorAll('.bd-header-article, .bd-sidebar-primary'
+    + ' .sidebar-primary-items__start > :not(nav), .bd-search, .search-button-field,'
+    + ' .prev-next-subtitle, .bd-footer-article, .bd-footer, .onthispage,'
+    + ' .skip-link, .theme-switch-button,'
+    + ' .component-author, .sidebar-primary-item .bd-docs-nav > p.caption')];
+  const out = [];
+  for (const el of chrome) {
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      if (e.closest('.vi-lang-switch, .prev-next-title, .bd-toc-nav,'
+                    + ' .header-article-item .dropdown-menu a')) continue;
+      for (const a of ['title', 'aria-label', 'placeholder']) {
+        const v = e.getAttribute(a);
+        if (v) out.push(v.trim());
+      }
+      for (const n of e.childNodes)
+        if (n.nodeType === 3 && n.textContent.trim()) out.push(n.textContent.trim());
+    }
+  }
+  return [...new Set(out)];
+}"""
+#: Words of the theme that may stay as they are on the Korean site: key names, file
+#: types, and two aria-labels sphinx-book-theme writes in English in its templates
+#: (nav "Main", "Page"; not shown, read by screen readers).
+THEME_WORDS_ANY_LANGUAGE = {"Ctrl", "K", ".ipynb", ".pdf", "Main", "Page"}
+
+
+def _theme_label_problems(page, lang: str) -> list[str]:
+    """The theme's own words (search, navigation, toggles, footer) in ``lang``."""
+    labels = [w for w in page.evaluate(THEME_JS) if w not in THEME_WORDS_ANY_LANGUAGE]
+    if lang == "ko":
+        wrong = [w for w in labels if re.search(r"[A-Za-z]{3,}", w)
+                 and not HANGUL.search(w) and w != "PDF로 인쇄"]
+    else:
+        wrong = [w for w in labels if HANGUL.search(w)]
+    return [f"theme labels not in {lang}: {wrong}"] if wrong else []
+
+
+def _sidebar_problems(page, base: str, page_info: Page) -> list[str]:
+    """The sidebar lists this site's pages, and only them."""
+    hrefs = page.evaluate(
+        """() => [...document.querySelectorAll('.bd-sidebar-primary nav a[href]')]
+                  .map(a => a.href.split('#')[0])""")
+    site = base + f"{page_info.lang}/"
+    outside = sorted({h for h in hrefs if not h.startswith(site)})
+    listed = {h[len(site):].removesuffix(".html") for h in hrefs if h.startswith(site)}
+    expected = {p.name for p in site_pages(page_info.lang)}
+    problems = [f"sidebar links out of the site: {outside}"] if outside else []
+    if listed - {"index"} != expected:
+        problems.append(f"sidebar lists {sorted(listed ^ expected)} wrongly")
+    return problems
+
+
+def _term_link_lands(page, page_info: Page) -> list[str]:
+    """The chapter's first glossary link, followed: the entry it names is the
+    target, in this site's glossary (the others are checked without a browser)."""
+    link = page.locator("main a.reference.internal:has(span.std-term)").first
+    if not link.count():
+        return []
+    term = link.inner_text().strip()
+    href = link.get_attribute("href")
+    other = page.context.new_page()
+    try:
+        other.goto(page.url.rsplit("/", 1)[0] + "/" + href, wait_until="load")
+        target = other.evaluate(
+            "() => { const t = document.querySelector(':target');"
+            " return t ? [t.tagName, t.textContent.trim(), location.pathname] : null; }")
+    finally:
+        other.close()
+    want = f"/{page_info.lang}/book/{page_info.lang}/glossary.html"
+    if not target or target[0] != "DT" or not target[2].endswith(want):
+        return [f"glossary link {term!r} -> {href}: lands on {target}"]
+    return []
+
+
+SECTIONS_JS = "() => [...document.querySelectorAll('article.bd-article section[id]')]"
+
+
+def _switch_keeps_the_section(page, base: str, page_info: Page, other: str) -> list[str]:
+    """Scroll to a section in the page's middle, click the switch: the other page
+    opens at its section with the same index."""
+    switch = page.locator(".vi-lang-switch a")
+    if switch.count() != 1:
+        return ["no language switch (.vi-lang-switch a)"]
+    page.evaluate("() => window.scrollTo(0, 0)")
+    ids = page.evaluate(f"() => ({SECTIONS_JS})().map(s => s.id)")
+    index = len(ids) // 2
+    if index:
+        page.evaluate(f"i => ({SECTIONS_JS})()[i].scrollIntoView({{behavior: 'instant'}})",
+                      index)
+        page.wait_for_timeout(100)
+    page.locator(".vi-lang-switch a").click()
+    want = base + f"{page_info.lang == 'en' and 'ko' or 'en'}/{other}.html"
+    try:
+        page.wait_for_url(lambda url: url.split("#")[0] == want, wait_until="load",
+                          timeout=10_000)
+    except PlaywrightTimeout:
+        return [f"the language switch led to {page.url}, not {want}"]
+    if not index:
+        return []
+    page.wait_for_function(
+        f"i => {{ const s = ({SECTIONS_JS})()[i];"
+        " return s && location.hash === '#' + s.id; }", arg=index, timeout=5_000)
+    top = page.evaluate(f"i => ({SECTIONS_JS})()[i].getBoundingClientRect().top", index)
+    if abs(top) > 150:
+        return [f"the switch opened section {index} but it is {top:.0f} px from the top"]
+    return []
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("page_info", PAGES, ids=[p.slug for p in PAGES])
 def test_page_in_browser(browser_site, page_info: Page):
     context, base, blocked = browser_site
     start = time.perf_counter()
     blocked.clear()
-    names = {p.name for p in PAGES}
     errors: list[str] = []
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
     try:
-        root = page_info.name == toc_root()
-        url = base if root else base + page_info.html
+        root = page_info.name == site_pages(page_info.lang)[0].name
+        url = base + f"{page_info.lang}/" if root else base + page_info.html
         page.goto(url, wait_until="load")
         if root:  # the site's index.html redirects to the root page
             page.wait_for_url(base + page_info.html)
@@ -360,6 +646,8 @@ def test_page_in_browser(browser_site, page_info: Page):
         lang = page.evaluate("document.documentElement.lang")
         if lang != page_info.lang:
             problems.append(f"<html lang={lang!r}>, expected {page_info.lang!r}")
+        problems += _theme_label_problems(page, page_info.lang)
+        problems += _sidebar_problems(page, base, page_info)
         main_text = page.locator("main").inner_text()
         if page_info.lang == "ko" and not HANGUL.search(main_text):
             problems.append("a Korean page without Hangul")
@@ -428,29 +716,24 @@ def test_page_in_browser(browser_site, page_info: Page):
         # the static explorer: every slider and menu redraws its figure
         problems += _check_explorers(page)
 
-        # answers stay hidden until their toggle is clicked (it clicks them: last
-        # check on this page before the language switch)
         notebook = ROOT / f"{page_info.name}.ipynb"
         if notebook.is_file():
+            # what a cell prints as a table is a <table> here
+            tables = page.locator("main .cell_output table").count()
+            if tables < printed_tables(notebook):
+                problems.append(f"{tables} tables on the page, "
+                                f"{printed_tables(notebook)} printed by the cells")
+            problems += _term_link_lands(page, page_info)
+            # one closed toggle per exercise (it clicks them: last check on this page
+            # before the language switch)
             problems += solution_problems(page, notebook, page_info.lang)
 
-        # the language switch leads to the counterpart page
-        counterpart = page_info.counterpart(names)
-        switch = page.locator(".vi-lang-switch a")
-        if counterpart in names:
-            if switch.count() != 1:
-                problems.append("no language switch (.vi-lang-switch a)")
-            else:
-                # its own checks (language included) run when that page's turn comes
-                switch.click()
-                try:
-                    page.wait_for_url(
-                        base + counterpart + ".html", wait_until="commit", timeout=5000
-                    )
-                except PlaywrightTimeout:
-                    problems.append(
-                        f"the language switch led to {page.url}, not {counterpart}"
-                    )
+        # the language switch leads to the counterpart page, at the same section
+        counterpart = page_info.counterpart()
+        if counterpart is None:
+            problems.append("no counterpart in the other language")
+        else:
+            problems += _switch_keeps_the_section(page, base, page_info, counterpart)
 
         problems += [f"console: {e}" for e in errors]
         problems += [f"blocked request to the internet: {u}" for u in blocked]
@@ -481,7 +764,7 @@ def test_explorer_in_both_languages():
 
 
 # ------------------------------------------------------------- the playground
-PLAYGROUND_PAGE = "notebooks/{lang}/06-explorer.html"
+PLAYGROUND_PAGE = "{lang}/notebooks/{lang}/06-explorer.html"
 Z90 = 1.6448536269514722  # the standard normal's 95 % quantile: mu ± Z90·σ is 90 %
 
 
@@ -555,6 +838,48 @@ def test_playground_trains_from_disk_without_a_network(browser_site):
     assert not blocked, blocked
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_site_renders_from_disk_without_a_network(browser_site, lang):
+    """From ``file://`` with every request blocked: the landing page leads to the
+    site, whose chapter 4 has its math typeset and chapter 6 its playground, Hangul
+    in a Korean font, and the language switch leads to the other site's file."""
+    site = _site()
+    served, _, _ = browser_site
+    context = served.browser.new_context(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
+
+    def block(r):
+        blocked.append(r.request.url)
+        r.abort("blockedbyclient")
+
+    context.route(re.compile(r"^(?!file:|data:|blob:|about:)"), block)
+    problems = []
+    try:
+        page = context.new_page()
+        page.goto((site / "index.html").as_uri())
+        problems += hangul_without_font(context, page)
+        page.locator(f"a.choice[hreflang={lang}]").click()
+        page.wait_for_url(f"**/{site_root_page(lang)}")
+        for chapter in ("04-is-the-band-right", "06-explorer"):
+            page.goto((site / lang / "notebooks" / lang / f"{chapter}.html").as_uri())
+            _wait_ready(page)
+            raw = page.evaluate("() => [...document.querySelectorAll('main .math')]"
+                                ".filter(e => !e.querySelector('mjx-container')).length")
+            if raw:
+                problems.append(f"{chapter}: {raw} formulas not typeset")
+            problems += hangul_without_font(context, page)
+        page.wait_for_selector("[data-playground] .vi-pg-train", timeout=20_000)
+        page.locator(".vi-lang-switch a").click()
+        other = "ko" if lang == "en" else "en"
+        page.wait_for_url(f"**/{other}/notebooks/{other}/06-explorer.html*")
+        if page.evaluate("document.documentElement.lang") != other:
+            problems.append("the language switch did not open the other site")
+    finally:
+        context.close()
+    assert not problems and not blocked, (problems, blocked)
+
+
 # ------------------------------------------------------- what the cells print
 #: The delimiter row of a Markdown table (``|---|---:|``), in a cell's output.
 TABLE_DELIMITER = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+\s*$", re.M)
@@ -581,8 +906,8 @@ def test_every_table_a_cell_prints_is_a_table_on_the_site():
     checked = 0
     for path in sorted(ROOT.glob("notebooks/*/0*.ipynb")):
         expected = printed_tables(path)
-        page = (site / path.relative_to(ROOT).with_suffix(".html")).read_text(
-            encoding="utf-8")
+        page = (site / path.parent.name / path.relative_to(ROOT).with_suffix(".html")
+                ).read_text(encoding="utf-8")
         assert page.count("<table") >= expected, (path.name, expected)
         # a table that failed to parse is a paragraph of pipes (and --- turns to —)
         raw = re.search(r"<p>\|[^<]*\n\|\s*[-—]", page)
