@@ -594,7 +594,9 @@ def _switch_keeps_the_section(page, base: str, page_info: Page, other: str) -> l
         page.evaluate(f"i => ({SECTIONS_JS})()[i].scrollIntoView({{behavior: 'instant'}})",
                       index)
         page.wait_for_timeout(100)
-    page.locator(".vi-lang-switch a").click()
+    # clicked as a reader clicks it, where it is: Playwright's own click would first
+    # scroll the page to where the header bar sits in the flow, and lose the place
+    page.locator(".vi-lang-switch a").evaluate("a => a.click()")
     want = base + f"{page_info.lang == 'en' and 'ko' or 'en'}/{other}.html"
     try:
         page.wait_for_url(lambda url: url.split("#")[0] == want, wait_until="load",

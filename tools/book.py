@@ -53,7 +53,11 @@ def toc_path(lang: str, root: Path = ROOT) -> Path:
 
 
 def toc_docnames(lang: str, root: Path = ROOT) -> list[str]:
-    """Every page of one site (root first), as Sphinx names them (no extension)."""
+    """Every page of one site (root first), as Sphinx names them (no extension);
+    none where the site has no table of contents (another Sphinx project)."""
+    path = toc_path(lang, root)
+    if not path.is_file():
+        return []
     found: dict[str, None] = {}
 
     def walk(node) -> None:
@@ -68,7 +72,7 @@ def toc_docnames(lang: str, root: Path = ROOT) -> list[str]:
             for item in node:
                 walk(item)
 
-    walk(yaml.safe_load(toc_path(lang, root).read_text(encoding="utf-8")))
+    walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return list(found)
 
 

@@ -1,5 +1,6 @@
 // The language switch keeps the reader's place (book/_ext/vi_site.py adds the link
-// at the top of the article; vi_site.css keeps it in view while the page scrolls).
+// at the top of the article; this script moves it into the article's header bar,
+// which stays in view while the page scrolls).
 // The two languages' pages have the same sections
 // in the same order, so a click passes the index of the section in view
 // (#vi-section-3), and the other page scrolls to its own section with that index
@@ -12,14 +13,28 @@
     return [...document.querySelectorAll("article.bd-article section[id]")];
   }
 
-  // the last section whose top is above a quarter of the window: the one being read
+  // the section being read: the first whose heading is in the top quarter of the
+  // window (the reader has just come to it), else the last one scrolled past
   function currentIndex() {
     const line = window.innerHeight / 4;
+    const tops = sections().map((s) => s.getBoundingClientRect().top);
+    const arriving = tops.findIndex((top) => top >= -1 && top <= line);
+    if (arriving >= 0) return arriving;
     let index = 0;
-    sections().forEach((s, i) => {
-      if (s.getBoundingClientRect().top <= line) index = i;
+    tops.forEach((top, i) => {
+      if (top < 0) index = i;
     });
     return index;
+  }
+
+  // into the header bar beside the theme's buttons, where it never covers the text
+  function dock() {
+    const nav = document.querySelector("nav.vi-lang-switch");
+    const bar = document.querySelector(".article-header-buttons");
+    if (nav && bar) {
+      bar.prepend(nav);
+      nav.classList.add("vi-docked");
+    }
   }
 
   document.addEventListener("click", (event) => {
@@ -45,9 +60,14 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", arrive);
-  } else {
+  function start() {
+    dock();
     arrive();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
