@@ -154,6 +154,19 @@ def test_figures_are_numbered_per_chapter_in_the_pages_language(lang):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sidebar_numbers_each_chapter_once(lang):
+    """The table of contents numbers the chapters (so that figures number per
+    chapter); the sidebar shows "Chapter 7 · ..." / "7장 · ...", not "7. Chapter 7"."""
+    site = _site()
+    twice = re.compile(r'toctree-l1[^>]*><a [^>]*>\s*\d+\. (?:Chapter \d+|\d+장)')
+    once = re.compile(r'toctree-l1[^>]*><a [^>]*>\s*(?:Chapter 7|7장) ·')
+    for page in site_pages(lang):
+        text = (site / page.html).read_text(encoding="utf-8")
+        assert not twice.search(text), page.html
+        assert once.search(text), page.html
+
+
 def test_the_figure_check_catches_a_second_number_and_a_shared_count():
     page = Page("ko", "notebooks/ko/07-other-roads")
     good = ('<figure><img alt="a description of the figure, long enough" '

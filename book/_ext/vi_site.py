@@ -381,6 +381,27 @@ def _theme_in_korean(app: Sphinx) -> None:
         get_translator("sphinx").add_fallback(DictTranslations(THEME_KO))
 
 
+#: "1. Chapter 1 · ..." / "1. 1장 · ...": the chapters are numbered in the table of
+#: contents so that figures number per chapter, and their titles say it already.
+SIDEBAR_NUMBER = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*"[^>]*>)\d+\. (?=(?:Chapter \d+|\d+장) ·)')
+
+
+def _sidebar_without_numbers(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """The sidebar's chapter links without Sphinx's number before "Chapter N ·"."""
+    make = context.get("generate_toctree_html")
+    if make is None:
+        return
+
+    def generate(kind: str, *args, **kwargs):
+        out = make(kind, *args, **kwargs)  # a parsed tree, which the page prints
+        return SIDEBAR_NUMBER.sub(r"\1", str(out)) if kind == "sidebar" else out
+
+    context["generate_toctree_html"] = generate
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure_assets)
     app.connect("builder-inited", _add_css)
@@ -391,5 +412,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     app.connect("html-page-context", _static_explorer)
     app.connect("html-page-context", _playground_assets)
+    app.connect("html-page-context", _sidebar_without_numbers, priority=900)
     app.connect("html-page-context", _dedupe_assets, priority=900)  # after myst-nb
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
