@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from book._ext.korean_search import SearchKorean
 from book._ext.vi_site import term_id
 from tests.browser import (
     CHROMIUM_FLAGS,
@@ -941,3 +944,148 @@ def test_the_table_count_sees_markdown_and_html_tables(tmp_path):
     path = tmp_path / "n.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert printed_tables(path) == 2
+
+
+# ------------------------------------------------------------- Korean search
+#: Words whose stems the search page (JavaScript) and the index (Python) must agree
+#: on: particles, two in a row, copula, words that are all ending, Latin, numbers.
+STEM_WORDS = [
+    "보정", "보정은", "보정을", "보정에서는", "보정입니다", "보정합니다", "분산으로",
+    "모델이다", "포함률과", "드롭아웃의", "정의", "정도는", "이", "가", "이가", "으로",
+    "에서", "한", "모델들", "NLL을", "ELBO", "losses", "Calibrated", "000개로", "x의",
+    "MC드롭아웃을", "β",
+]
+#: What a reader expects of a few of them.
+EXPECTED_STEMS = {"보정은": "보정", "보정에서는": "보정", "보정입니다": "보정",
+                  "분산으로": "분산", "포함률과": "포함률", "이": "이", "이가": "이",
+                  "NLL을": "nll", "losses": "loss", "000개로": "000개"}
+#: Nouns a Korean reader searches for, and particles they appear with in the prose.
+NOUNS = ("보정", "포함률", "드롭아웃", "분산")
+PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "에서", "으로", "로",
+             "와", "과", "도", "만")
+
+
+def js_stems(js_stemmer: str, words: list[str]) -> list[str]:
+    """``words`` stemmed by a search page's ``Stemmer`` (its ``language_data.js``
+    code), after the lower-casing that ``searchtools.js`` does, run by node."""
+    node = shutil.which("node")
+    if node is None:
+        missing("node not found: the JavaScript stemmer cannot be checked")
+    script = (js_stemmer + "\nconst s = new Stemmer();\nconsole.log(JSON.stringify("
+              f"{json.dumps(words)}.map(w => s.stemWord(w.toLowerCase()))));")
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout)
+
+
+def stem_disagreements(js_stemmer: str, words: list[str]) -> list[str]:
+    """The words whose JavaScript stem differs from the one in the index."""
+    korean = SearchKorean({})
+    return [f"{w}: index {korean.stem(w).lower()!r}, page {js!r}"
+            for w, js in zip(words, js_stems(js_stemmer, words))
+            if korean.stem(w).lower() != js]
+
+
+def test_korean_stems_are_what_a_reader_expects():
+    korean = SearchKorean({})
+    assert {w: korean.stem(w) for w in EXPECTED_STEMS} == EXPECTED_STEMS
+
+
+def test_the_search_page_stems_korean_as_the_index_does():
+    assert not stem_disagreements(SearchKorean.js_stemmer_code, STEM_WORDS)
+
+
+def test_the_stem_check_catches_a_javascript_rule_that_differs():
+    broken = SearchKorean.js_stemmer_code.replace('"으로", ', "", 1)
+    assert broken != SearchKorean.js_stemmer_code
+    assert stem_disagreements(broken, STEM_WORDS) == [
+        "분산으로: index '분산', page '분산으'"]
+
+
+def search_index(lang: str) -> dict:
+    """The built site's ``searchindex.js`` (``Search.setIndex({...})``)."""
+    text = (_site() / lang / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1: text.rindex(")")])
+
+
+def prose_words(page: Page) -> list[str]:
+    """The words of a page's source prose (markdown cells of a notebook), split as
+    Sphinx splits them."""
+    for suffix in (".ipynb", ".md"):
+        path = ROOT / f"{page.name}{suffix}"
+        if path.is_file():
+            break
+    text = path.read_text(encoding="utf-8")
+    if suffix == ".ipynb":
+        text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"]
+                         if c["cell_type"] == "markdown")
+    return re.findall(r"\w+", text)
+
+
+def unfound_pages(index: dict, words: dict[str, list[str]], noun: str,
+                  stem: str) -> list[str]:
+    """The pages where ``noun`` stands with a particle that a search for ``stem``
+    does not find (``words``: each page's words)."""
+    found = set()
+    for mapping in (index["terms"], index["titleterms"]):
+        ids = mapping.get(stem, [])
+        found |= {index["docnames"][i] for i in ([ids] if isinstance(ids, int) else ids)}
+    with_particle = {noun + p for p in PARTICLES}
+    return sorted(name for name, ws in words.items()
+                  if with_particle & set(ws) and name not in found)
+
+
+def test_korean_search_finds_a_noun_with_any_particle():
+    """Searching 보정 finds 보정은, 보정을, 보정에서는...: every page where a noun
+    stands with a particle is in the index under the noun's stem. At least one such
+    page has the noun only with particles, so that the check can tell."""
+    index = search_index("ko")
+    words = {p.name: prose_words(p) for p in site_pages("ko")}
+    stem = SearchKorean({}).stem
+    problems = {n: unfound_pages(index, words, n, stem(n)) for n in NOUNS}
+    assert not any(problems.values()), problems
+    only_with_particles = [(n, name) for n in NOUNS for name, ws in words.items()
+                           if n not in ws and {n + p for p in PARTICLES} & set(ws)]
+    assert only_with_particles, "no page has these nouns only with particles"
+
+
+def test_the_index_check_catches_an_index_of_whole_eojeol():
+    index = {"docnames": ["a", "b"], "terms": {"보정": 0, "보정은": 1},
+             "titleterms": {}}
+    words = {"a": ["보정", "값"], "b": ["보정은", "값을"]}
+    assert unfound_pages(index, words, "보정", "보정") == ["b"]
+
+
+def test_the_english_site_keeps_english_search():
+    index = search_index("en")
+    assert "calibr" in index["terms"] and "calibration" not in index["terms"]
+    data = (_site() / "en" / "_static" / "language_data.js").read_text("utf-8")
+    assert "PorterStemmer" not in data
+
+
+def search_results(page, base: str, query: str) -> list[str]:
+    """The pages (``notebooks/ko/05-x``) that the site's search page lists."""
+    page.goto(f"{base}ko/search.html?q={query}")
+    page.wait_for_function("() => (document.querySelector("
+                           "'#search-results .search-summary') || {}).innerText")
+    hrefs = page.eval_on_selector_all("#search-results ul.search li > a",
+                                      "els => els.map(e => e.getAttribute('href'))")
+    return sorted({h.split("#")[0].removesuffix(".html") for h in hrefs})
+
+
+@pytest.mark.slow
+def test_korean_search_page_finds_a_noun_with_particles(browser_site):
+    """Typed into the Korean site's search page, 보정 lists chapter 5 and chapter 7
+    (which has it only as 보정에, 보정한...); 보정을 lists the same pages."""
+    context, base, blocked = browser_site
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        bare, with_particle = (search_results(page, base, q) for q in ("보정", "보정을"))
+    finally:
+        page.close()
+    for chapter in ("05-models-that-get-it-right", "07-other-roads"):
+        assert f"notebooks/ko/{chapter}" in bare, bare
+    assert with_particle == bare
+    assert not errors and not blocked, (errors, blocked)

@@ -23,6 +23,8 @@ their full names. ``python -m tools.book`` builds one site per language
   MathJax, RequireJS, the widget manager and the Noto Sans KR web font are served
   from ``_static/offline/``; otherwise from public CDNs (and the build says so).
   Each page carries ``<meta name="vi-assets" content="offline|cdn">``.
+* Korean search: a search for a noun finds it with any particle
+  (``book/_ext/korean_search.py``, Sphinx's search language for ``ko``).
 """
 
 from __future__ import annotations
@@ -403,6 +405,7 @@ def _sidebar_without_numbers(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("book._ext.korean_search")
     app.connect("config-inited", _configure_assets)
     app.connect("builder-inited", _add_css)
     app.connect("builder-inited", _theme_in_korean)
