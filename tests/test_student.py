@@ -108,6 +108,10 @@ def test_placeholders_and_cleared_outputs(kind, path, built):
             assert new.source == PLACEHOLDERS[lang][cell.cell_type]
             assert not {"solution", "hide-input", "hide-cell"} & set(tags(new))
             assert not {"jupyter", "mystnb"} & set(new.metadata)
+        elif cell.cell_type == "markdown":  # the same, links out of the zip as text
+            names = {f"notebooks/{lang}/{p.name}" for p in path.parent.glob("*.ipynb")}
+            assert new.source == student.local_links(cell.source, f"notebooks/{lang}",
+                                                     names)
         else:
             assert new.source == cell.source
         if new.cell_type == "code":
@@ -381,3 +385,55 @@ def test_handouts_work_in_a_fresh_venv(tmp_path):
     assert drawn > 1000, out
     times["total"] = time.perf_counter() - start
     print("\nfresh venv: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))
+
+
+def test_every_link_of_a_handout_stays_inside_it(built):
+    """A one-language zip has no other language and no site: a link to either
+    becomes its text; links between its own chapters and to the web stay."""
+    from tools.student import LINK
+
+    for lang in ("en", "ko"):
+        out = built["book"] / lang
+        names = {p.name for p in out.glob("*.ipynb")}
+        kept = 0
+        for path in sorted(out.glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                if cell.cell_type != "markdown":
+                    continue
+                for _, target in LINK.findall(cell.source):
+                    if target.startswith(("http://", "https://", "#")):
+                        continue
+                    assert target.split("#")[0] in names, (path.name, target)
+                    kept += 1
+        assert kept >= 5, lang  # the chapters still link to each other
+
+
+def test_local_links_keeps_what_the_zip_holds():
+    from tools.student import local_links
+
+    inside = {"notebooks/en/02-b.ipynb"}
+    text = ("[two](02-b.ipynb#x) · [한국어](../ko/02-b.ipynb) · "
+            "[intro](../../book/en/intro.md) · [web](https://example.org/a)")
+    assert local_links(text, "notebooks/en", inside) == (
+        "[two](02-b.ipynb#x) · 한국어 · intro · [web](https://example.org/a)")
+
+
+def test_every_command_of_the_handout_and_the_schedule_is_in_the_zip(built):
+    """The handout's README and the workshop schedule name commands a learner with
+    only the zip runs: each ``python -m tools.X`` is in it, and no ``make``."""
+    import re
+
+    for lang in LANGS:
+        with zipfile.ZipFile(built["book"] / f"vi-book-student-{lang}.zip") as zf:
+            names = set(zf.namelist())
+            top = f"vi-book-student-{lang}"
+            readme = zf.read(f"{top}/README.md").decode("utf-8")
+        schedule = (ROOT / "book" / lang / "_schedule.md").read_text(encoding="utf-8")
+        # what the sessions ask of everyone (the rows), not how the times were taken
+        schedule = "\n".join(x for x in schedule.splitlines() if x.startswith("|"))
+        for text in (readme, schedule):
+            modules = re.findall(r"python -m tools\.(\w+)", text)
+            assert modules, lang
+            for module in modules:
+                assert f"{top}/tools/{module}.py" in names, (lang, module)
+            assert not re.search(r"`make \w", text), (lang, text[:200])

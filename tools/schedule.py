@@ -76,7 +76,7 @@ READING = {
 TEXT = {
     "en": {
         "header": "| Time | What | Explanation | Run time | Exercises in the room |",
-        "opening": "Welcome; everyone's `make doctor` says OK",
+        "opening": "Welcome; everyone's `python -m tools.doctor` says OK",
         "break": "Break",
         "closing": "Questions, and the exercises left for home",
         "exercises": "{first}–{last} of {total}",
@@ -102,7 +102,7 @@ TEXT = {
     },
     "ko": {
         "header": "| 시간 | 내용 | 설명 | 실행 시간 | 현장에서 풀 연습문제 |",
-        "opening": "인사, 모든 자리에서 `make doctor`가 OK인지 확인",
+        "opening": "인사, 모든 자리에서 `python -m tools.doctor`가 OK인지 확인",
         "break": "쉬는 시간",
         "closing": "질문, 남은 연습문제는 과제로",
         "exercises": "{total}개 중 {first}–{last}번",

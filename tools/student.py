@@ -12,6 +12,8 @@ the doctor and the JupyterLab launcher of ``tools/``) into
 from __future__ import annotations
 
 import argparse
+import posixpath
+import re
 import shutil
 import sys
 import zipfile
@@ -78,8 +80,14 @@ Then the rest, a check, and JupyterLab:
 
 `python -m tools.lab` is `jupyter lab` with a Korean font of its own, for a Linux
 computer that has none (plain `jupyter lab` works too). Where a cell says
-`# Your solution here`, write your own code. The book keeps the solutions folded
-away under each exercise, for when you are done.
+`# Your solution here`, write your own code.
+
+**Where the book is.** The same chapters with their solutions, folded away under
+each exercise for when you are done, are the book's web pages. They are not in this
+zip: your teacher serves them in the room or hands out their folder, built from
+the book's repository (open `index.html` in it; no internet needed). The
+notebooks here link to each other; links to the book's other pages and to the
+other language's edition are left as plain text.
 """,
     "ko": """\
 # 변분 추론으로 회귀하기: 실습용 노트북
@@ -107,14 +115,42 @@ CPU용 PyTorch를 설치합니다.
 
 `python -m tools.lab`은 한글 글꼴을 함께 가져오는 `jupyter lab`입니다. 한글 글꼴이
 없는 Linux 컴퓨터에서도 한글이 네모로 깨지지 않습니다(`jupyter lab`으로 열어도
-됩니다). `# 여기에 풀이를 작성하세요`라고 적힌 셀에 직접 코드를 써 보세요. 풀이는
-다 풀고 나서 교재에서 펼쳐 볼 수 있습니다.
+됩니다). `# 여기에 풀이를 작성하세요`라고 적힌 셀에 직접 코드를 써 보세요.
+
+**교재는 어디에 있나요?** 같은 장을 풀이까지 담은 것이 교재 웹 페이지입니다. 풀이는 각
+연습문제 아래에 접혀 있어서 다 풀고 나서 펼쳐 볼 수 있습니다. 웹 페이지는 이 압축 파일에
+들어 있지 않습니다. 강사가 교재 저장소에서 만들어 강의실에서 띄워 주거나 폴더로 나눠
+줍니다(그 안의 `index.html`을 열면 인터넷 없이도 읽을 수 있습니다). 여기
+노트북끼리는 서로 연결되어 있고, 교재의 다른 쪽과 다른 언어판으로 가는 링크는
+보통 글자로 남겨 두었습니다.
 """,
 }
 README = {lang: text.replace("{lang}", lang) for lang, text in _SETUP.items()}
 
 #: A fixed timestamp for zip entries, so the same notebooks give the same zip.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+#: A Markdown link: [text](target), the target without spaces.
+LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def local_links(source: str, here: str, inside) -> str:
+    """``source`` with every link that leaves the handout turned into its text.
+
+    ``here`` is the notebook's folder in the zip (``notebooks/en``); a relative
+    link whose file (``#anchor`` aside) is not in ``inside`` (the zip's paths)
+    would be dead, such as the other language's chapter or a page of the book's
+    site. Web links stay.
+    """
+    def keep_or_text(match: re.Match) -> str:
+        text, target = match[1], match[2]
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            return match[0]
+        path = posixpath.normpath(posixpath.join(here, target.split("#", 1)[0]))
+        return match[0] if path in inside else text
+
+    return LINK.sub(keep_or_text, source)
 
 
 def tags(cell) -> list[str]:
@@ -128,12 +164,15 @@ def notebook_paths(notebooks: Path | str, lang: str) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def student_notebook(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+def student_notebook(nb: nbformat.NotebookNode, lang: str,
+                     inside: frozenset[str] | None = None) -> nbformat.NotebookNode:
     """A copy of ``nb`` for learners: placeholders for solutions, no outputs.
 
     Cells tagged ``solution`` keep their type and id but their source becomes
     ``PLACEHOLDERS[lang][cell_type]``; cells tagged ``remove-cell`` are left out;
-    every code cell loses its outputs and execution count.
+    every code cell loses its outputs and execution count. ``inside``: the paths
+    the handout holds; a link in a markdown cell to anything else becomes its text
+    (:func:`local_links`).
     """
     placeholders = PLACEHOLDERS[check_language(lang)]
     out = nbformat.from_dict(nb)  # a deep copy
@@ -156,6 +195,8 @@ def student_notebook(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookN
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+        elif inside is not None:
+            cell.source = local_links(cell.source, f"notebooks/{lang}", inside)
         cells.append(cell)
     out.cells = cells
     out.metadata.pop("widgets", None)  # saved widget state belongs to the outputs
@@ -211,8 +252,9 @@ def build(
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         written[lang] = []
+        inside = frozenset(f"notebooks/{lang}/{p.name}" for p in sources)
         for src in sources:
-            nb = student_notebook(nbformat.read(src, as_version=4), lang)
+            nb = student_notebook(nbformat.read(src, as_version=4), lang, inside)
             dst = folder / src.name
             nbformat.write(nb, dst)
             written[lang].append(dst)
