@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 import torch
 from scipy import optimize, stats
+from torch.distributions import Normal
 
 import vi_helpers as vh
 from vi_helpers import baselines as B
 from vi_helpers import conformal as C
 from vi_helpers import metrics as M
 from vi_helpers.data import hetero_noise_std, make_hetero_dataset, true_function
+from vi_helpers.models import mixture_moments
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def test_mixture_moments_match_the_mixture_formula_and_sampling():
     rng = np.random.default_rng(0)
     mu = torch.tensor(rng.normal(0, 2, (5, 3, 1)))  # (S, N, 1) float64
     var = torch.tensor(rng.uniform(0.2, 3, (5, 3, 1)))
-    mean, epistemic, aleatoric = B.mixture_moments(mu, var)
+    mean, epistemic, aleatoric = mixture_moments(mu, var)
     assert mean.shape == epistemic.shape == aleatoric.shape == (3, 1)
     mixture_var = (var + mu**2).mean(0) - mu.mean(0) ** 2  # the ensemble's formula
     torch.testing.assert_close(epistemic + aleatoric, mixture_var, rtol=1e-12, atol=1e-12)
@@ -49,11 +51,15 @@ def test_mixture_moments_match_the_mixture_formula_and_sampling():
         assert y.var() == pytest.approx(mixture_var[i, 0].item(), abs=8 * se)
 
 
-def test_mixture_moments_refuse_one_draw_and_mismatched_shapes():
-    with pytest.raises(ValueError, match=r"mu must have shape \(S, N, 1\) with S >= 2"):
-        B.mixture_moments(torch.zeros(1, 4, 1), torch.ones(1, 4, 1))
+def test_mixture_moments_refuse_bad_shapes_and_read_one_component_as_is():
+    with pytest.raises(ValueError, match=r"mu must have shape \(S, N, 1\), got \(4, 1\)"):
+        mixture_moments(torch.zeros(4, 1), torch.ones(4, 1))
     with pytest.raises(ValueError, match=r"shapes differ: mu=\(3, 4, 1\), var=\(3, 4\)"):
-        B.mixture_moments(torch.zeros(3, 4, 1), torch.ones(3, 4))
+        mixture_moments(torch.zeros(3, 4, 1), torch.ones(3, 4))
+    mu, var = torch.randn(1, 4, 1), torch.rand(1, 4, 1)
+    mean, epistemic, aleatoric = mixture_moments(mu, var)  # one Gaussian: itself
+    assert torch.equal(mean, mu[0]) and torch.equal(aleatoric, var[0])
+    assert torch.equal(epistemic, torch.zeros(4, 1))
 
 
 # ---------------------------------------------------------------- MC dropout
@@ -361,6 +367,140 @@ def test_laplace_matches_laplace_torch(small):
                                atol=1e-10)
     np.testing.assert_allclose(f_var.view(-1, 1).detach().numpy(), epistemic.numpy() ** 2,
                                rtol=1e-4)
+
+
+# --------------------------------------------------- full-network (GGN) Laplace
+
+
+def _jacobian_by_loop(model, x):
+    """∂μ(x_i)/∂θ one point at a time with autograd, θ the mean network's weights."""
+    net = model.q_mu if isinstance(model, vh.HeteroscedasticRegressor) else model.net
+    rows = []
+    for x_i in x:
+        model.zero_grad()
+        model(x_i.view(1, 1), torch.Generator())[1].sum().backward()
+        rows.append(torch.cat([p.grad.double().flatten() for p in net.parameters()]))
+    return torch.stack(rows)  # (N, P)
+
+
+def test_full_laplace_weights_each_point_by_the_networks_own_noise(small):
+    torch.manual_seed(0)
+    model = vh.HeteroscedasticRegressor.for_targets(small.y_train)
+    vh.fit(model, vh.beta_nll_loss(0.5), small, epochs=30, lr=3e-3, progress=False)
+    model.double()
+    x_train, y_train = small.x_train[::4].double(), small.y_train[::4].double()
+    la = B.FullLaplace(model, x_train, y_train, prior_precision=0.5)
+    jac = _jacobian_by_loop(model, x_train).numpy()  # includes the s_y of μ = ȳ + s_y a
+    np.testing.assert_allclose(B.mean_jacobian(model, x_train).numpy(), jac,
+                               rtol=1e-10, atol=1e-12)
+    with torch.no_grad():
+        s2 = model(x_train)[2].exp().numpy()  # (N, 1)
+    precision = jac.T @ (jac / s2) + 0.5 * np.eye(jac.shape[1])  # JᵀS⁻¹J + αI
+    np.testing.assert_allclose(la.weight_cov.numpy(), np.linalg.inv(precision),
+                               rtol=0, atol=1e-9 * np.abs(la.weight_cov.numpy()).max())
+    x = torch.linspace(-4.5, 4.5, 20, dtype=torch.float64).view(-1, 1)
+    mean, epistemic, aleatoric = la.predict(x)
+    jac_x = _jacobian_by_loop(model, x).numpy()
+    ref = np.einsum("np,pq,nq->n", jac_x, np.linalg.inv(precision), jac_x)[:, None]
+    np.testing.assert_allclose(epistemic.numpy() ** 2, ref, rtol=1e-8)
+    with torch.no_grad():  # the mean and the noise are the network's own
+        _, mu, log_var = model(x)
+    torch.testing.assert_close(mean, mu, rtol=0, atol=0)
+    torch.testing.assert_close(aleatoric, log_var.mul(0.5).exp(), rtol=1e-12, atol=0)
+    # forward and components give the one predictive Gaussian
+    m2, std = vh.predictive_normal(la, x)
+    torch.testing.assert_close(std**2, epistemic**2 + aleatoric**2)
+    mu_c, sigma_c = la.components(x)
+    assert mu_c.shape == (1, 20, 1)
+    torch.testing.assert_close(sigma_c[0], std)
+
+
+def test_full_laplace_matches_laplace_torch(small):
+    """Against laplace-torch's full-network Laplace with the full GGN and its GLM
+    predictive (requirements-crosscheck.txt)."""
+    import laplace
+
+    model = copy.deepcopy(_trained_mle(small, epochs=100)).double()  # both in float64
+    x_train, y_train = small.x_train.double(), small.y_train.double()
+    la = B.FullLaplace(model, x_train, y_train)
+    s2 = math.exp(model.log_var.item())
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(x_train, y_train), batch_size=len(x_train))
+    ref = laplace.Laplace(copy.deepcopy(model.net), "regression", subset_of_weights="all",
+                          hessian_structure="full", sigma_noise=math.sqrt(s2),
+                          prior_precision=la.prior_precision)
+    ref.fit(loader)
+    jac = B.mean_jacobian(model, x_train)  # (N, P), P = 1121 weights and biases
+    assert jac.shape == (len(x_train), 1121)
+    precision = jac.T @ jac / s2 + la.prior_precision * torch.eye(1121, dtype=torch.float64)
+    ref_precision = ref.posterior_precision.detach()
+    # laplace-torch accumulates its GGN to about 2e-8 relative error (as in the
+    # last-layer test); Σ's condition number (~2.5e5 here) multiplies that in Σ and
+    # in the predictive variance, so those are compared through the precisions
+    np.testing.assert_allclose(ref_precision.numpy(), precision.numpy(), rtol=0,
+                               atol=1e-7 * precision.abs().max().item())
+    torch.testing.assert_close(la.weight_cov, torch.linalg.inv(precision), rtol=0,
+                               atol=1e-10 * la.weight_cov.abs().max().item())
+    np.testing.assert_allclose(ref.posterior_covariance.detach().numpy(),
+                               la.weight_cov.numpy(), rtol=0,
+                               atol=3e-3 * la.weight_cov.abs().max().item())
+    # the evidence: the same formula, to the precisions' difference in log|Λ|
+    assert ref.log_marginal_likelihood().item() == pytest.approx(la.log_evidence,
+                                                                 abs=1e-2)
+    x = torch.linspace(-4.5, 4.5, 30, dtype=torch.float64).view(-1, 1)
+    f_mu, f_var = ref(x, pred_type="glm")
+    mean, epistemic, _ = la.predict(x)
+    np.testing.assert_allclose(f_mu.view(-1, 1).detach().numpy(), mean.numpy(),
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(f_var.view(-1, 1).detach().numpy(), epistemic.numpy() ** 2,
+                               rtol=2e-3)
+    jac_x = B.mean_jacobian(model, x)  # with laplace-torch's Σ: its GLM exactly
+    ref_var = ((jac_x @ ref.posterior_covariance.detach()) * jac_x).sum(1)
+    np.testing.assert_allclose(f_var.view(-1).detach().numpy(), ref_var.numpy(),
+                               rtol=1e-8)
+
+
+def test_full_laplace_prior_precision_is_the_evidences_best_on_the_grid(small):
+    model = _trained_mle(small, epochs=100)
+    la = B.FullLaplace(model, small.x_train, small.y_train)
+    jac = B.mean_jacobian(model, small.x_train)
+    s2 = math.exp(model.log_var.item())
+    eigenvalues = torch.linalg.eigvalsh(jac.T @ jac / s2)
+    with torch.no_grad():
+        mu = model.net(small.x_train).double()
+    log_lik = Normal(mu, math.sqrt(s2)).log_prob(small.y_train.double()).sum().item()
+    theta_sq = sum((p.double() ** 2).sum() for p in model.net.parameters()).item()
+
+    def evidence(alpha):  # log p(y|θ̂) + log p(θ̂|α) + P/2 log 2π - ½ log|Λ|
+        scale = torch.tensor(alpha**-0.5, dtype=torch.float64)
+        log_prior = Normal(0.0, scale).log_prob(
+            torch.cat([p.detach().double().flatten() for p in model.net.parameters()])
+        ).sum().item()
+        log_det = torch.log(eigenvalues.clamp(min=0) + alpha).sum().item()
+        return log_lik + log_prior + 0.5 * len(eigenvalues) * math.log(2 * math.pi) \
+            - 0.5 * log_det
+
+    evid = [evidence(a) for a in B.PRIOR_PRECISIONS]
+    assert la.prior_precision == B.PRIOR_PRECISIONS[int(np.argmax(evid))]
+    assert la.log_evidence == pytest.approx(max(evid), rel=1e-10)
+    assert theta_sq > 0 and log_lik < 0
+    # all weights uncertain: wider beyond the data than between them
+    x = torch.linspace(-4.5, 4.5, 51).view(-1, 1)
+    _, epistemic, _ = la.predict(x)
+    assert epistemic[0, 0] > 3 * epistemic[25, 0] and epistemic[-1, 0] > 3 * epistemic[25, 0]
+
+
+def test_full_laplace_bad_arguments(small):
+    with pytest.raises(ValueError, match="model must be a HeteroscedasticRegressor or "
+                       "a ConstantNoise, got BayesianRegressor"):
+        B.FullLaplace(vh.BayesianRegressor(), small.x_train, small.y_train)
+    model = vh.ConstantNoise(vh.MLERegressor(), 1.0)
+    with pytest.raises(ValueError, match="prior_precision must be > 0, got 0"):
+        B.FullLaplace(model, small.x_train, small.y_train, prior_precision=0)
+    with pytest.raises(ValueError, match="lengths differ: x_train=2, y_train=3"):
+        B.FullLaplace(model, torch.zeros(2, 1), torch.zeros(3, 1))
+    with pytest.raises(ValueError, match=r"x_train must have shape \(N, 1\)"):
+        B.FullLaplace(model, torch.zeros(3), torch.zeros(3, 1))
 
 
 def test_bayesian_linear_regression_refuses_shapes_that_would_broadcast():

@@ -21,6 +21,7 @@ from vi_helpers.bayes import (
     BayesByBackpropLoss,
     BayesianRegressor,
     BayesLinear,
+    HeteroscedasticBayesianRegressor,
     gaussian_kl,
 )
 from vi_helpers.data import load_book_data
@@ -110,6 +111,96 @@ def test_bbb_loss_is_mean_nll_plus_kl_over_n():
     assert model.log_noise_var.grad is not None  # the noise level is learned
 
 
+def test_bbb_with_a_variance_head_has_the_closed_form_kl_of_both_heads():
+    torch.manual_seed(10)
+    model = HeteroscedasticBayesianRegressor(init_std=0.2, prior_std=0.7).double()
+    layers = [m for m in model.modules() if isinstance(m, BayesLinear)]
+    assert len(layers) == 8  # 1-40-20-10-1, twice
+    prior = Normal(torch.tensor(0.0, dtype=F64), torch.tensor(0.7, dtype=F64))
+    expected = sum(kl_divergence(Normal(mu, std), prior).sum()
+                   for m in layers for mu, std in ((m.weight_mu, m.weight_std),
+                                                   (m.bias_mu, m.bias_std)))
+    torch.testing.assert_close(model.kl(), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_bbb_with_a_variance_head_reads_its_heads_like_the_two_headed_network():
+    """With every weight's σ_w near 0 the heads are plain networks of the weight
+    means: μ = ȳ + s_y a and σ² = s_y² (softplus(r) + v_min), as chapter 5 reads them."""
+    torch.manual_seed(11)
+    model = HeteroscedasticBayesianRegressor(2.0, 3.0, min_var=1e-3).double()
+    for name, p in model.named_parameters():
+        if name.endswith("_rho"):
+            p.data.fill_(-200.0)  # softplus(-200) ~ 1e-87
+
+    def plain(head, x):  # the same layers as nn.Linear with the means
+        for i, layer in enumerate(head):
+            x = torch.nn.functional.linear(x, layer.weight_mu, layer.bias_mu)
+            x = torch.relu(x) if i < len(head) - 1 else x
+        return x
+
+    x = torch.linspace(-4, 4, 9, dtype=F64).view(-1, 1)
+    with torch.no_grad():
+        _, mu, log_var = model(x)
+        a, r = plain(model.q_mu, x), plain(model.q_log_var, x)
+    torch.testing.assert_close(mu, 2.0 + 3.0 * a, rtol=1e-12, atol=1e-12)
+    expected = torch.log(9.0 * (torch.nn.functional.softplus(r) + 1e-3))
+    torch.testing.assert_close(log_var, expected, rtol=1e-12, atol=1e-12)
+    assert log_var.unique().numel() == 9  # one noise level per x
+
+
+def test_bbb_with_a_variance_head_loss_is_mean_nll_plus_kl_over_n():
+    torch.manual_seed(12)
+    model = HeteroscedasticBayesianRegressor()
+    x, y = torch.randn(64, 1), torch.randn(64, 1)
+    sample, mu, log_var = model(x)
+    loss = BayesByBackpropLoss(model, num_data=8000)(sample, y, mu, log_var)
+    expected = (-Normal(mu, torch.exp(0.5 * log_var)).log_prob(y).mean()
+                + model.kl() / 8000)
+    torch.testing.assert_close(loss, expected)
+    # the data term alone reaches both heads' weight means and spreads (the KL
+    # term would reach them anyway)
+    data_term = -Normal(mu, torch.exp(0.5 * log_var)).log_prob(y).mean()
+    for head in (model.q_mu, model.q_log_var):
+        grads = torch.autograd.grad(data_term, [head[0].weight_mu, head[0].weight_rho],
+                                    retain_graph=True, allow_unused=True)
+        assert all(g is not None and g.abs().sum() > 0 for g in grads)
+
+
+def test_bbb_with_a_variance_head_predicts_the_mixture_its_forward_samples():
+    """components: one Gaussian per weight draw; their mixture's mean and variance
+    are those of y drawn by forward passes (a fresh weight draw per row)."""
+    torch.manual_seed(13)
+    model = HeteroscedasticBayesianRegressor(1.0, 2.0, init_std=0.3)
+    x = torch.tensor([[-3.0], [0.5], [2.0]])
+    mu, sigma = model.components(x, 20_000, torch.Generator().manual_seed(0))
+    assert mu.shape == sigma.shape == (20_000, 3, 1)
+    mean, epistemic, aleatoric = model.predict(x, 20_000, torch.Generator().manual_seed(0))
+    total = (epistemic**2 + aleatoric**2).double()
+    with torch.no_grad():
+        y = model(x.repeat(20_000, 1), torch.Generator().manual_seed(1))[0]
+    y = y.view(20_000, 3).T.double()  # (3, draws)
+    n = y.shape[1]
+    assert torch.all((y.mean(1, keepdim=True) - mean).abs() < 5 * (total / n).sqrt())
+    assert torch.all((y.var(1, keepdim=True) / total - 1).abs() < 8 * math.sqrt(2 / n))
+    assert float(epistemic.min()) > 0 and aleatoric.unique().numel() == 3
+
+
+def test_bbb_with_a_variance_head_learns_noise_that_grows_with_x():
+    """On chapter 7's data (σ = 0.3 + 0.57|x|) a few hundred epochs teach the
+    variance head the shape: σ at |x| = 2.8 over 3 times σ at 0 (true 6.3 times),
+    where the one-noise network has one σ for every x."""
+    data = vh.make_hetero_dataset(n=400, n_beyond=40, seed=0)
+    torch.manual_seed(0)
+    model = HeteroscedasticBayesianRegressor.for_targets(data.y_train)
+    vh.fit(model, BayesByBackpropLoss(model, len(data.train_idx)), data, epochs=300,
+           lr=1e-2, progress=False)
+    x = torch.tensor([[-2.8], [-2.0], [0.0], [2.0], [2.8]])
+    _, _, sigma = model.predict(x, 200, torch.Generator().manual_seed(0))
+    sigma = sigma.view(-1)
+    assert sigma[0] > sigma[1] > sigma[2] < sigma[3] < sigma[4]
+    assert min(sigma[0], sigma[4]) > 3 * sigma[2]
+
+
 def test_heteroscedastic_variance_cannot_collapse():
     model = HeteroscedasticRegressor(min_var=1e-4)
     with torch.no_grad():
@@ -144,6 +235,11 @@ def test_losses_refuse_bad_input():
         BayesByBackpropLoss(vh.MLERegressor(), 10)
     with pytest.raises(ValueError, match="num_data must be a positive integer, got 0"):
         BayesByBackpropLoss(BayesianRegressor(), 0)
+    with pytest.raises(ValueError, match="y_std must be > 0, got 0"):
+        HeteroscedasticBayesianRegressor(y_std=0)
+    with pytest.raises(ValueError, match=r"hidden must list at least one layer width, "
+                       r"got \(\)"):
+        HeteroscedasticBayesianRegressor(hidden=())
     with pytest.raises(ValueError, match="key must be one of"):
         vh.recipes.train("gp", vh.make_dataset(n=50))
 

@@ -153,3 +153,120 @@ def test_gaussian_scores_collects_every_metric():
 def test_bad_input_is_refused(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ------------------------------------------------- mixtures: what sampling methods predict
+
+
+def _mixture_case(s=7, n=40, seed=0):
+    """y (n,) drawn from equal-weight mixtures of s Gaussians, mus and sigmas (s, n)."""
+    rng = np.random.default_rng(seed)
+    mus = rng.normal(0, 2, (s, n))
+    sigmas = rng.uniform(0.3, 2.0, (s, n))
+    pick = rng.integers(0, s, n)
+    y = mus[pick, np.arange(n)] + sigmas[pick, np.arange(n)] * rng.normal(size=n)
+    return y, mus, sigmas
+
+
+def test_mixture_nll_matches_torch_mixture_same_family():
+    from torch.distributions import Categorical, MixtureSameFamily, Normal
+
+    y, mus, sigmas = _mixture_case()
+    y[:2] = [200.0, -300.0]  # every component's density underflows to 0 there
+    t = torch.tensor
+    mixture = MixtureSameFamily(Categorical(logits=torch.zeros(40, 7, dtype=torch.float64)),
+                                Normal(t(mus).T, t(sigmas).T))
+    ref = -mixture.log_prob(t(y)).mean().item()
+    assert M.mixture_nll(y, mus, sigmas) == pytest.approx(ref, rel=1e-12, abs=1e-12)
+    # the log-sum-exp is what keeps those two points finite
+    naive = stats.norm.pdf(y, mus, sigmas).mean(0)
+    assert naive[0] == 0 and math.isfinite(M.mixture_nll(y, mus, sigmas))
+    # (S, N, 1) tensors, as model.components returns them, read the same
+    as_components = M.mixture_nll(t(y).view(-1, 1), t(mus).unsqueeze(-1),
+                                  t(sigmas).unsqueeze(-1))
+    assert as_components == M.mixture_nll(y, mus, sigmas)
+    # one component is the Gaussian NLL
+    assert M.mixture_nll(y, mus[:1], sigmas[:1]) == pytest.approx(
+        M.gaussian_nll(y, mus[0], sigmas[0]), rel=1e-12)
+
+
+def _crps_by_integration(y, mus, sigmas):
+    r"""Per point, :math:`\int (F(z) - 1\{z \ge y\})^2 dz` of the mixture's CDF F."""
+    out = []
+    for i in range(len(y)):
+        def cdf(z, i=i):
+            return stats.norm.cdf(z, mus[:, i], sigmas[:, i]).mean()
+
+        lo = min(y[i], (mus[:, i] - 12 * sigmas[:, i]).min())  # F < 1e-32 below
+        hi = max(y[i], (mus[:, i] + 12 * sigmas[:, i]).max())  # 1 - F < 1e-32 above
+        below = integrate.quad(lambda z: cdf(z) ** 2, lo, y[i], epsabs=1e-13,
+                               epsrel=1e-12, limit=200)[0]
+        above = integrate.quad(lambda z: (1 - cdf(z)) ** 2, y[i], hi, epsabs=1e-13,
+                               epsrel=1e-12, limit=200)[0]
+        out.append(below + above)
+    return np.array(out)
+
+
+def test_crps_mixture_is_the_integral_of_the_squared_cdf_difference():
+    y, mus, sigmas = _mixture_case(s=5, n=12, seed=1)
+    y[0] = 9.0  # one point in the tails
+    ref = _crps_by_integration(y, mus, sigmas)
+    for i in range(12):
+        assert M.crps_mixture(y[[i]], mus[:, [i]], sigmas[:, [i]]) == pytest.approx(
+            ref[i], rel=1e-8, abs=1e-10)
+    assert M.crps_mixture(y, mus, sigmas) == pytest.approx(ref.mean(), rel=1e-9)
+
+
+def test_crps_mixture_of_one_component_is_the_gaussian_crps():
+    y, mu, sigma = _gaussian_case(500, seed=4)
+    assert M.crps_mixture(y, mu[None], sigma[None]) == pytest.approx(
+        M.crps_gaussian(y, mu, sigma), rel=1e-12)
+
+
+@pytest.mark.parametrize("pairs_per_chunk", [1, 4 * 30 * 20, 2**22])
+def test_crps_mixture_sums_every_pair_whatever_the_chunk(pairs_per_chunk, monkeypatch):
+    """Blocks of 1, 4 (30 components: a partial last block) and all components give
+    the formula summed over all S² pairs at once, with E|Z| of scipy's folded normal."""
+    y, mus, sigmas = _mixture_case(s=30, n=20, seed=2)
+    monkeypatch.setattr(M, "PAIRS_PER_CHUNK", pairs_per_chunk)
+
+    def expected_abs(m, v):  # E|Z|, Z ~ N(m, v)
+        return stats.foldnorm.mean(np.abs(m) / np.sqrt(v), scale=np.sqrt(v))
+
+    first = expected_abs(y - mus, sigmas**2).mean(0)
+    pairs = expected_abs(mus[:, None] - mus[None], sigmas[:, None] ** 2 + sigmas[None] ** 2)
+    ref = (first - 0.5 * pairs.mean((0, 1))).mean()
+    assert M.crps_mixture(y, mus, sigmas) == pytest.approx(ref, rel=1e-10)
+
+
+def test_mixture_scores_refuse_bad_arguments():
+    y, mus, sigmas = _mixture_case()
+    for score in (M.mixture_nll, M.crps_mixture):
+        with pytest.raises(ValueError, match=r"mus must have shape \(S, 40\) or "
+                           r"\(S, 40, 1\), got \(7, 39\)"):
+            score(y, mus[:, 1:], sigmas)
+        with pytest.raises(ValueError, match=r"shapes differ: mus=\(7, 40\), "
+                           r"sigmas=\(5, 40\)"):
+            score(y, mus, sigmas[:5])
+        with pytest.raises(ValueError, match="sigmas must be > 0 everywhere, got min 0.0"):
+            score(y, mus, 0 * sigmas)
+        with pytest.raises(ValueError, match="mus must be a torch.Tensor or numpy array, "
+                           "got list"):
+            score(y, mus.tolist(), sigmas)
+        with pytest.raises(ValueError, match=r"mus holds 1 NaN or infinite value\(s\)"):
+            score(y, np.where(np.arange(7 * 40).reshape(7, 40) == 3, np.nan, mus), sigmas)
+        with pytest.raises(ValueError, match=r"y must have shape \(N,\) or \(N, 1\)"):
+            score(np.zeros((40, 2)), mus, sigmas)
+
+
+def test_mixture_scores_per_point_average_to_the_mean_scores():
+    g = torch.Generator().manual_seed(5)
+    y = torch.randn(40, generator=g, dtype=torch.float64)
+    mus = torch.randn(7, 40, generator=g, dtype=torch.float64)
+    sigmas = torch.rand(7, 40, generator=g, dtype=torch.float64) + 0.2
+    for score in (M.mixture_nll, M.crps_mixture):
+        points = score(y, mus, sigmas, per_point=True)
+        assert points.shape == (40,)
+        assert points.mean() == pytest.approx(score(y, mus, sigmas), abs=1e-12)
+        one = score(y[3:4], mus[:, 3:4], sigmas[:, 3:4])
+        assert points[3] == pytest.approx(one, abs=1e-12)

@@ -195,7 +195,8 @@ def test_prediction_needs_a_regressor_and_says_how_to_get_one(predict):
 def test_every_model_of_the_book_offers_the_contract(small_data):
     """One contract (vh.Regressor): every recipe's model predicts through it, and
     says whether its prediction has an epistemic part."""
-    epistemic = {"bbb", "h_bbb", "h_dropout", "h_ensemble", "h_laplace"}
+    epistemic = {"bbb", "h_bbb", "h_bbb_hetero", "h_dropout", "h_ensemble", "h_laplace",
+                 "h_laplace_full"}
     for key in vh.RECIPES:
         model, _ = vh.recipes.train(key, small_data, seed=0, epochs=2)
         assert isinstance(model, vh.Regressor), key
@@ -204,6 +205,29 @@ def test_every_model_of_the_book_offers_the_contract(small_data):
                                      torch.Generator().manual_seed(0))
         assert mean.shape == ep.shape == al.shape == (5, 1), key
         assert (ep == 0).all() != model.HAS_EPISTEMIC, key
+
+
+@pytest.mark.parametrize("key", list(vh.RECIPES))
+def test_predict_gives_the_moments_of_the_models_mixture(small_data, key):
+    """components(x) is the mixture a model predicts: one Gaussian for a network
+    with fixed weights or a Laplace approximation, one per weight draw or dropout
+    mask, one per ensemble member; predict's mean and variances are its moments
+    (the law of total variance, in float64)."""
+    model, _ = vh.recipes.train(key, small_data, seed=0, epochs=2)
+    x = small_data.x_val[:7]
+    mu, sigma = model.components(x, 6, torch.Generator().manual_seed(0))
+    mean, ep, al = model.predict(x, 6, torch.Generator().manual_seed(0))
+    count = {"bbb": 6, "h_bbb": 6, "h_bbb_hetero": 6, "h_dropout": 6, "h_ensemble": 5}
+    assert mu.shape == sigma.shape == (count.get(key, 1), 7, 1), key
+    assert (sigma > 0).all(), key
+    mu, var = mu.double(), sigma.double() ** 2
+    torch.testing.assert_close(mean.double(), mu.mean(0), rtol=1e-6, atol=1e-6)
+    total = (var + mu**2).mean(0) - mu.mean(0) ** 2  # the mixture's variance
+    torch.testing.assert_close((ep**2 + al**2).double(), total, rtol=1e-5, atol=1e-6)
+    if key in count:  # the split of a sampled mixture: spread of means, mean of σ²
+        torch.testing.assert_close(ep.double() ** 2, mu.var(0, correction=0),
+                                   rtol=1e-4, atol=1e-6)
+        torch.testing.assert_close(al.double() ** 2, var.mean(0), rtol=1e-5, atol=1e-6)
 
 
 def test_print_log_prints_the_sources_line(small_data, capsys):

@@ -43,7 +43,7 @@ import torch
 
 from tools import numerics, scoring
 from tools.machine import machine
-from vi_helpers.baselines import DeepEnsemble, LastLayerLaplace
+from vi_helpers.baselines import DeepEnsemble, GaussianLaplace
 from vi_helpers.bayes import BayesLinear
 from vi_helpers.conformal import adaptive_conformal, calibration_split, split_conformal
 from vi_helpers.data import (
@@ -59,11 +59,13 @@ from vi_helpers.metrics import (
     central_interval,
     coverage_by_bin,
     crps_gaussian,
+    crps_mixture,
     gaussian_coverage,
     gaussian_nll,
     interval_coverage,
     interval_score,
     mean_width,
+    mixture_nll,
     rmse,
 )
 from vi_helpers.predict import PREDICT_SAMPLES, predictive_normal
@@ -75,17 +77,33 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "book" / "data"
 LEVEL = 0.9
 #: Metrics of every region of every table; ``coverage_50``/``_95`` need a density.
 METRICS = ("coverage_50", "coverage_90", "coverage_95", "width_90", "interval_score",
-           "nll", "crps", "rmse_f", "train_seconds")
+           "nll", "crps", "nll_gaussian", "crps_gaussian", "rmse_f", "train_seconds")
+#: What each score is a score of (stored in the JSON beside them).
+SCORES = {
+    "coverage_90": "share of y inside the stored central 90 % interval",
+    "coverage_50": "share of y inside the predictive Normal's central 50 % interval",
+    "coverage_95": "share of y inside the predictive Normal's central 95 % interval",
+    "width_90": "mean width of the stored 90 % interval",
+    "interval_score": "mean interval score of the stored 90 % interval",
+    "nll": "exact: the predictive the method makes, a mixture of its components "
+           "(log-sum-exp), mean of the stored per-point nll",
+    "crps": "exact: the mixture's CRPS in closed form, mean of the stored "
+            "per-point crps",
+    "nll_gaussian": "of a Normal with the predictive mean and std (moment-matched)",
+    "crps_gaussian": "of a Normal with the predictive mean and std (moment-matched)",
+    "rmse_f": "root mean square distance of the predictive mean from f",
+}
 #: The conformal methods and the recipe whose network each calibrates.
 CONFORMAL = {"h_conformal": "h_mle", "h_adaptive": "h_beta_nll"}
 #: Share of the training points held back to calibrate the conformal bands.
 CALIBRATION_FRACTION = 0.25
 #: Weight draws or dropout masks per prediction (a network with fixed weights
 #: predicts in one pass whatever the number).
-NUM_SAMPLES = {"bbb": PREDICT_SAMPLES, "h_bbb": PREDICT_SAMPLES, "h_dropout": 100}
+NUM_SAMPLES = {"bbb": PREDICT_SAMPLES, "h_bbb": PREDICT_SAMPLES,
+               "h_bbb_hetero": PREDICT_SAMPLES, "h_dropout": 100}
 #: A method that reuses another's trained network (the Laplace step comes after
 #: the β-NLL network's training: the two recipes train the same network alike).
-REUSES = {"h_laplace": "h_beta_nll"}
+REUSES = {"h_laplace": "h_beta_nll", "h_laplace_full": "h_beta_nll"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,8 @@ class Table:
     digits: dict[str, int]
     names: dict[str, dict[str, str]]
     data_settings: dict
+    #: seeds 0..N-1 of a full run
+    seeds: int = 5
     #: edges of the bins of x for the coverage-by-x curve (None: no curve)
     bin_edges: tuple[float, ...] | None = None
 
@@ -113,8 +133,9 @@ class Table:
         return DATA_DIR / f"{self.name}.json"
 
 
-_ROAD_METHODS = ("h_mle", "h_beta_nll", "h_bbb", "h_dropout", "h_ensemble",
-                 "h_laplace", "h_conformal", "h_adaptive")
+_ROAD_METHODS = ("h_mle", "h_beta_nll", "h_bbb", "h_bbb_hetero", "h_dropout",
+                 "h_ensemble", "h_laplace", "h_laplace_full", "h_conformal",
+                 "h_adaptive")
 TABLES = {
     "evaluation": Table(
         name="evaluation", chapter=5, methods=MODELS,
@@ -144,18 +165,27 @@ TABLES = {
                 "crps": 2},
         names={
             "en": {"oracle": "oracle (true f, true σ(x))", "h_mle": "MLE + residual σ",
-                   "h_beta_nll": "β-NLL, β = 0.5", "h_bbb": "Bayes by Backprop",
+                   "h_beta_nll": "β-NLL, β = 0.5",
+                   "h_bbb": "Bayes by Backprop, one σ",
+                   "h_bbb_hetero": "Bayes by Backprop, σ(x) head",
                    "h_dropout": "MC dropout", "h_ensemble": "deep ensemble (M = 5)",
-                   "h_laplace": "last-layer Laplace", "h_conformal": "split conformal",
+                   "h_laplace": "last-layer Laplace",
+                   "h_laplace_full": "linearised Laplace, all weights",
+                   "h_conformal": "split conformal",
                    "h_adaptive": "adaptive conformal"},
             "ko": {"oracle": "오라클 (참 f, 참 σ(x))", "h_mle": "MLE + 잔차 σ",
-                   "h_beta_nll": "β-NLL, β = 0.5", "h_bbb": "Bayes by Backprop",
+                   "h_beta_nll": "β-NLL, β = 0.5",
+                   "h_bbb": "Bayes by Backprop, σ 하나",
+                   "h_bbb_hetero": "Bayes by Backprop, σ(x) 헤드",
                    "h_dropout": "MC 드롭아웃", "h_ensemble": "딥 앙상블 (M = 5)",
-                   "h_laplace": "마지막 층 라플라스", "h_conformal": "분할 컨포멀",
+                   "h_laplace": "마지막 층 라플라스",
+                   "h_laplace_full": "선형화 라플라스, 모든 가중치",
+                   "h_conformal": "분할 컨포멀",
                    "h_adaptive": "적응형 컨포멀"},
         },
         data_settings={"data": "make_hetero_dataset(seed=s), defaults",
                        "calibration_fraction": CALIBRATION_FRACTION},
+        seeds=20,
         bin_edges=tuple(np.round(np.arange(-4.5, 4.5001, 0.25), 2).tolist()),
     ),
 }
@@ -270,7 +300,7 @@ def _one_network(model: torch.nn.Module) -> torch.nn.Module:
     Laplace or a residual σ): its input layers count as one forward pass."""
     if isinstance(model, DeepEnsemble):
         return model.members[0]
-    if isinstance(model, LastLayerLaplace):
+    if isinstance(model, GaussianLaplace):
         return model.model
     return model
 
@@ -303,19 +333,28 @@ def forward_passes(predictor: Predictor, x: torch.Tensor, seed: int) -> tuple[
 # ------------------------------------------------------------------ scoring
 
 
-def region_scores(x, y, mean, std, lower, upper) -> dict[str, float | None]:
+def region_scores(x, y, mean, std, lower, upper, nll_point=None,
+                  crps_point=None) -> dict[str, float | None]:
     """Every metric for one method in one region (NumPy arrays): coverage, width
-    and interval score of the stored 90 % interval; coverage at 50 % and 95 %,
-    NLL and CRPS of the predictive Normal (None when ``std`` is None)."""
+    and interval score of the stored 90 % interval; the exact NLL and CRPS, the
+    means of the per-point scores of the method's own predictive (``nll_point``,
+    ``crps_point``; the Normal's where they are None); coverage at 50 % and 95 %,
+    NLL and CRPS of the moment-matched Normal. None where ``std`` is None."""
     density = std is not None
+    gaussian = {"nll_gaussian": gaussian_nll(y, mean, std) if density else None,
+                "crps_gaussian": crps_gaussian(y, mean, std) if density else None}
+    exact = {"nll": gaussian["nll_gaussian"] if nll_point is None
+             else float(np.mean(nll_point)),
+             "crps": gaussian["crps_gaussian"] if crps_point is None
+             else float(np.mean(crps_point))}
     return {
         "coverage_50": gaussian_coverage(y, mean, std, 0.5) if density else None,
         "coverage_90": interval_coverage(y, lower, upper),
         "coverage_95": gaussian_coverage(y, mean, std, 0.95) if density else None,
         "width_90": mean_width(lower, upper),
         "interval_score": interval_score(y, lower, upper, LEVEL),
-        "nll": gaussian_nll(y, mean, std) if density else None,
-        "crps": crps_gaussian(y, mean, std) if density else None,
+        **exact,
+        **gaussian,
         "rmse_f": rmse(mean, true_function(x)),
     }
 
@@ -357,7 +396,8 @@ def recompute(result: dict) -> list[dict]:
                     seconds = cost[key]["train_seconds"]
                 runs.append({"seed": int(seed), "method": key, "region": region,
                              **region_scores(x, y, r["mean"], r["std"], r["lower"],
-                                             r["upper"]),
+                                             r["upper"], r.get("nll_point"),
+                                             r.get("crps_point")),
                              "train_seconds": seconds})
             if table.bin_edges is not None and key != "oracle":
                 runs.append({"seed": int(seed), "method": key, "region": "bins",
@@ -409,6 +449,17 @@ def _warm_up() -> None:
         train(key, data, epochs=2)
 
 
+def _exact_points(model, key: str, x: torch.Tensor, y: torch.Tensor,
+                  seed: int) -> dict[str, np.ndarray]:
+    """Per-point NLL and CRPS of the mixture the model predicts at x, from the
+    same draws as its band (the same generator seed)."""
+    with torch.no_grad():
+        mus, sigmas = model.components(x, NUM_SAMPLES.get(key, 2),
+                                       torch.Generator().manual_seed(seed))
+    return {"nll_point": mixture_nll(y, mus, sigmas, per_point=True),
+            "crps_point": crps_mixture(y, mus, sigmas, per_point=True)}
+
+
 def _grid_entry(predictor: Predictor, key: str, seed: int) -> dict:
     x = scoring.grid_x().view(-1, 1)
     band = predictor(x, seed)
@@ -444,6 +495,14 @@ def run_seed(table: Table, seed: int, methods: tuple[str, ...],
         per_region = {}
         for region, idx in regions.items():
             band = predictor(data.x[idx], seed)
+            if band["std"] is not None:  # the method's own predictive, exactly
+                band.update(_exact_points(predictor.model, key, data.x[idx],
+                                          data.y[idx], seed))
+            if predictor.model.HAS_EPISTEMIC:  # the noise part alone, per point
+                with torch.no_grad():
+                    band["aleatoric_std"] = predictor.model.predict(
+                        data.x[idx], NUM_SAMPLES.get(key, 2),
+                        torch.Generator().manual_seed(seed))[2]
             per_region[region] = {k: None if v is None else scoring.rounded(v).tolist()
                                   for k, v in band.items()}
             if not all(np.isfinite(per_region[region][k]).all()
@@ -463,11 +522,12 @@ def run_seed(table: Table, seed: int, methods: tuple[str, ...],
     return stored
 
 
-def evaluate(name: str, seeds: int = 5, methods: tuple[str, ...] | None = None,
+def evaluate(name: str, seeds: int | None = None,
+             methods: tuple[str, ...] | None = None,
              log: Callable[[str], None] | None = print, quick: bool = False) -> dict:
     """Every method of table ``name`` on ``seeds`` seeds; the result dict."""
     table = check_table(name)
-    seeds = scoring.check_seeds(seeds)
+    seeds = scoring.check_seeds(table.seeds if seeds is None else seeds)
     methods = table.methods if methods is None else tuple(methods)
     for key in methods:
         if key not in table.methods:
@@ -483,6 +543,7 @@ def evaluate(name: str, seeds: int = 5, methods: tuple[str, ...] | None = None,
         "machine": machine(TRAIN_THREADS),
         "settings": {
             **table.data_settings, "level": LEVEL, "seeds": list(range(seeds)),
+            "scores": SCORES,
             "regions": regions, "grid": list(scoring.GRID),
             "bin_edges": None if table.bin_edges is None else list(table.bin_edges),
             "num_samples": {k: NUM_SAMPLES[k] for k in methods if k in NUM_SAMPLES},
@@ -536,7 +597,8 @@ def main(argv: list[str] | None = None) -> int:
         "ways to a band inside the data, in the hole and beyond.")
     parser.add_argument("table", choices=list(TABLES))
     parser.add_argument("--seeds", type=scoring.positive_int_arg, default=None,
-                        help="number of seeds, 0..N-1 (default 5; 1 with --quick)")
+                        help="number of seeds, 0..N-1 (default: evaluation 5, roads "
+                        "20; 1 with --quick)")
     parser.add_argument("--out", type=Path, default=None,
                         help="JSON file to write (default book/data/<table>.json; "
                         "with --quick nothing is written unless --out is given)")
@@ -552,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
             methods = scoring.keys_arg(table.methods)(args.methods)
         except argparse.ArgumentTypeError as exc:
             parser.error(f"--methods: {exc}")
-    seeds = args.seeds or (1 if args.quick else 5)
+    seeds = args.seeds or (1 if args.quick else table.seeds)
     out = args.out if args.out is not None else (None if args.quick else table.out)
     if out is not None and not out.parent.is_dir():
         parser.error(f"--out: folder {out.parent} does not exist")

@@ -7,8 +7,12 @@ lives beside it in ``tools/`` and is not part of the lesson.
 """
 
 from . import _validate as validate  # the entry points' checks, for code built on it
-from .baselines import DeepEnsemble, DropoutRegressor, LastLayerLaplace
-from .bayes import BayesByBackpropLoss, BayesianRegressor
+from .baselines import DeepEnsemble, DropoutRegressor, FullLaplace, LastLayerLaplace
+from .bayes import (
+    BayesByBackpropLoss,
+    BayesianRegressor,
+    HeteroscedasticBayesianRegressor,
+)
 from .conformal import adaptive_conformal, calibration_split, split_conformal
 from .data import (
     Dataset,
@@ -56,7 +60,9 @@ __all__ = [
     "DeepEnsemble",
     "DropoutRegressor",
     "ExplorerResult",
+    "FullLaplace",
     "HeteroDataset",
+    "HeteroscedasticBayesianRegressor",
     "HeteroscedasticRegressor",
     "History",
     "LastLayerLaplace",

@@ -1,11 +1,11 @@
-r"""Other roads to a band: MC dropout, a deep ensemble, a last-layer Laplace.
+r"""Other roads to a band: MC dropout, a deep ensemble, two Laplace approximations.
 
-Each model's ``predict(x, num_samples, generator)`` returns ``(mean,
-epistemic_std, aleatoric_std)`` like
-:meth:`vi_helpers.bayes.BayesianRegressor.predict`, so
-:func:`vi_helpers.predictive_normal` reads them all. The two spreads come from
-the law of total variance over the network's uncertain parts :math:`\theta`
-(a dropout mask, an ensemble member, the last layer's weights):
+Each model is a :class:`~vi_helpers.models.Regressor`: ``components(x,
+num_samples, generator)`` gives the Gaussians of its predictive mixture (one per
+dropout mask or member; one for a Laplace approximation), ``predict`` their mean
+and the two spreads, so :func:`vi_helpers.predictive_normal` reads them all. The
+two spreads come from the law of total variance over the network's uncertain
+parts :math:`\theta` (a dropout mask, an ensemble member, the weights):
 
 .. math:: \operatorname{Var}[y] = \underbrace{\mathbb E_\theta[\sigma^2_\theta(x)]}
           _{\text{aleatoric}} + \underbrace{\operatorname{Var}_\theta[\mu_\theta(x)]}
@@ -24,37 +24,7 @@ import torch.nn.functional as F
 
 from . import _validate
 from .heteroscedastic import HeteroscedasticRegressor, gaussian_nll_loss
-from .models import ConstantNoise, MLERegressor, Regressor
-
-
-def mixture_moments(
-    mu: torch.Tensor, var: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    r"""Mean and the two variances of an equal-weight mixture of S Gaussians.
-
-    .. math:: \bar\mu = \frac1S\sum_s\mu_s,\quad
-              \text{epistemic} = \frac1S\sum_s\mu_s^2 - \bar\mu^2,\quad
-              \text{aleatoric} = \frac1S\sum_s\sigma_s^2
-
-    Their sum is the mixture's variance,
-    :math:`\frac1S\sum_s(\sigma_s^2+\mu_s^2) - \bar\mu^2`. ``mu`` and ``var``
-    are (S, N, 1); returns ``(mean, epistemic_var, aleatoric_var)``, each (N, 1).
-    """
-    _validate.same_shape(("mu", "var"), mu, var)
-    if mu.dim() != 3 or mu.shape[0] < 2:
-        raise ValueError(
-            f"mu must have shape (S, N, 1) with S >= 2, got {tuple(mu.shape)}"
-        )
-    mean = mu.mean(0)  # (N, 1)
-    return mean, mu.var(0, correction=0), var.mean(0)
-
-
-def _num_samples(num_samples) -> int:
-    num_samples = _validate.positive_int("num_samples", num_samples)
-    if num_samples < 2:
-        raise ValueError(f"num_samples must be >= 2, got {num_samples}")
-    return num_samples
-
+from .models import ConstantNoise, MLERegressor, Regressor, check_num_samples
 
 # ---------------------------------------------------------------- MC dropout
 
@@ -117,22 +87,20 @@ class DropoutRegressor(HeteroscedasticRegressor):
         self.q_log_var = with_dropout(self.q_log_var, self.p)
 
     @torch.no_grad()
-    def predict(
+    def components(
         self,
         x: torch.Tensor,
-        num_samples: int = 100,
+        num_samples: int | None = 100,
         generator: torch.Generator | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(mean, epistemic_std, aleatoric_std)`` over ``num_samples`` dropout
-        masks, each (N, 1), by :func:`mixture_moments`."""
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(mu, sigma)`` of ``num_samples`` dropout masks, each (S, N, 1): one
+        Gaussian per mask; :meth:`predict` gives their moments."""
         x = _validate.column("x", x)
-        num_samples = _num_samples(num_samples)
+        num_samples = check_num_samples(num_samples, 100)
         with _torch_seeded(generator, x.device):
             passes = [self(x) for _ in range(num_samples)]  # (sample, mu, log_var)
         mu = torch.stack([mu for _, mu, _ in passes])  # (S, N, 1)
-        var = torch.stack([log_var.exp() for _, _, log_var in passes])
-        mean, epistemic, aleatoric = mixture_moments(mu, var)
-        return mean, epistemic.sqrt(), aleatoric.sqrt()
+        return mu, torch.stack([torch.exp(0.5 * log_var) for _, _, log_var in passes])
 
 
 # ------------------------------------------------------------- deep ensemble
@@ -174,24 +142,21 @@ class DeepEnsemble(Regressor):
         return tuple(torch.cat(parts, dim=1) for parts in zip(*outs))  # (N, M) each
 
     @torch.no_grad()
-    def predict(
+    def components(
         self,
         x: torch.Tensor,
         num_samples: int | None = None,
         generator: torch.Generator | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        r"""``(mean, epistemic_std, aleatoric_std)`` of the mixture, each (N, 1).
-
-        The mixture's variance is
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""``(mu, sigma)`` of the M members, each (M, N, 1): the mixture
+        :math:`\frac1M\sum_m\mathcal N(\mu_m, \sigma_m^2)`, whose variance is
         :math:`\frac1M\sum_m(\sigma_m^2+\mu_m^2) - \bar\mu^2` (see
-        :func:`mixture_moments`). Deterministic: ``num_samples`` and
-        ``generator`` are accepted for a common signature and not used.
+        :func:`~vi_helpers.models.mixture_moments`). Deterministic: ``num_samples``
+        and ``generator`` are accepted for a common signature and not used.
         """
         x = _validate.column("x", x)
         _, mu, log_var = self(x)  # (N, M) each
-        mu, var = mu.T.unsqueeze(-1), log_var.exp().T.unsqueeze(-1)  # (M, N, 1)
-        mean, epistemic, aleatoric = mixture_moments(mu, var)
-        return mean, epistemic.sqrt(), aleatoric.sqrt()
+        return mu.T.unsqueeze(-1), torch.exp(0.5 * log_var).T.unsqueeze(-1)
 
 
 def ensemble_loss(beta: float = 0.0):
@@ -287,17 +252,20 @@ def best_prior_precision(
     return max(grid, key=lambda alpha: log_evidence(phi, y, noise_var, alpha))
 
 
-def last_hidden_layers(model: nn.Module) -> nn.Sequential:
-    """The layers of ``model``'s mean network up to (not including) its last one.
+def mean_network(model: nn.Module) -> tuple[nn.Sequential, float, float]:
+    r"""``model``'s mean network g and the affine step after it:
+    :math:`\mu(x) = a + b\,g(x)`; returns ``(g, a, b)``.
 
     ``model`` is a :class:`~vi_helpers.heteroscedastic.HeteroscedasticRegressor`
-    (its mean head) or a :class:`~vi_helpers.models.ConstantNoise` around an
-    :class:`~vi_helpers.models.MLERegressor` or an ``nn.Sequential``.
+    (its mean head, :math:`a = \bar y`, :math:`b = s_y`) or a
+    :class:`~vi_helpers.models.ConstantNoise` around an
+    :class:`~vi_helpers.models.MLERegressor` or an ``nn.Sequential`` (a = 0, b = 1).
     """
     if isinstance(model, HeteroscedasticRegressor):
-        net = model.q_mu
+        net, a, b = model.q_mu, model.y_mean, model.y_std
     elif isinstance(model, ConstantNoise):
         net = model.net.out if isinstance(model.net, MLERegressor) else model.net
+        a, b = 0.0, 1.0
     else:
         raise ValueError(
             "model must be a HeteroscedasticRegressor or a ConstantNoise, "
@@ -306,10 +274,56 @@ def last_hidden_layers(model: nn.Module) -> nn.Sequential:
     if not isinstance(net, nn.Sequential) or not isinstance(net[-1], nn.Linear):
         raise ValueError("model's mean network must be an nn.Sequential ending in "
                          f"nn.Linear, got {type(net).__name__}")
-    return net[:-1]
+    return net, a, b
 
 
-class LastLayerLaplace(Regressor):
+def last_hidden_layers(model: nn.Module) -> nn.Sequential:
+    """The layers of ``model``'s mean network (:func:`mean_network`) up to (not
+    including) its last one."""
+    return mean_network(model)[0][:-1]
+
+
+class GaussianLaplace(Regressor):
+    r"""What a Laplace approximation predicts: one Gaussian,
+    :math:`\mathcal N\big(\mu(x),\ \sigma^2(x) + v(x)\big)`, with :math:`v(x)` the
+    variance the uncertain weights give the mean at x.
+
+    A subclass computes ``_moments(x)``: the mean, :math:`v(x)` and
+    :math:`\sigma^2(x)`, each (N, 1) in float64. ``forward(x)`` returns
+    ``(sample, mu, log_var)`` of the predictive Gaussian, each (N, 1).
+    """
+
+    HAS_EPISTEMIC = True
+
+    def forward(
+        self, x: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mean, epistemic, aleatoric = (t.to(x.dtype) for t in self._moments(x))
+        log_var = torch.log(epistemic + aleatoric)
+        eps = torch.randn(mean.shape, generator=generator, dtype=x.dtype,
+                          device=x.device)
+        return mean + torch.exp(0.5 * log_var) * eps, mean, log_var
+
+    @torch.no_grad()
+    def predict(self, x: torch.Tensor, num_samples: int | None = None,
+                generator: torch.Generator | None = None):
+        r"""``(mean, epistemic_std, aleatoric_std)`` at x, each (N, 1), in closed
+        form: :math:`\sqrt{v(x)}` and :math:`\sigma(x)`. ``num_samples`` and
+        ``generator`` are not used."""
+        x = _validate.column("x", x)
+        mean, epistemic, aleatoric = self._moments(x)
+        return tuple(t.to(x.dtype) for t in (mean, epistemic.sqrt(), aleatoric.sqrt()))
+
+    @torch.no_grad()
+    def components(self, x: torch.Tensor, num_samples: int | None = None,
+                   generator: torch.Generator | None = None):
+        """The one Gaussian it predicts: ``(mean, std)``, each (1, N, 1)."""
+        mean, epistemic, aleatoric = self.predict(x)
+        std = (epistemic**2 + aleatoric**2).sqrt()
+        return mean.unsqueeze(0), std.unsqueeze(0)
+
+
+class LastLayerLaplace(GaussianLaplace):
     r"""A trained network whose last layer is made Bayesian, in closed form.
 
     With the trained layers fixed, the mean is linear in the last layer's
@@ -328,8 +342,6 @@ class LastLayerLaplace(Regressor):
     ``x_train``, ``y_train`` (N, 1). ``forward(x)`` returns ``(sample, mu,
     log_var)`` of the predictive distribution, each (N, 1).
     """
-
-    HAS_EPISTEMIC = True
 
     def __init__(
         self,
@@ -371,21 +383,113 @@ class LastLayerLaplace(Regressor):
         epistemic = ((phi @ self.weight_cov) * phi).sum(1, keepdim=True)  # φᵀΣφ
         return mean, epistemic, self.noise_var(x)
 
-    def forward(
-        self, x: torch.Tensor, generator: torch.Generator | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        mean, epistemic, aleatoric = (t.to(x.dtype) for t in self._moments(x))
-        log_var = torch.log(epistemic + aleatoric)
-        eps = torch.randn(mean.shape, generator=generator, dtype=x.dtype,
-                          device=x.device)
-        return mean + torch.exp(0.5 * log_var) * eps, mean, log_var
 
-    @torch.no_grad()
-    def predict(self, x: torch.Tensor, num_samples: int | None = None,
-                generator: torch.Generator | None = None):
-        r"""``(mean, epistemic_std, aleatoric_std)`` at x, each (N, 1), in closed
-        form: :math:`\sqrt{\phi^\top\Sigma\phi}` and :math:`\sigma(x)`.
-        ``num_samples`` and ``generator`` are not used."""
-        x = _validate.column("x", x)
-        mean, epistemic, aleatoric = self._moments(x)
-        return tuple(t.to(x.dtype) for t in (mean, epistemic.sqrt(), aleatoric.sqrt()))
+# ------------------------------------------------- full-network (GGN) Laplace
+
+
+def mean_jacobian(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    r""":math:`J(x) = \partial\mu(x)/\partial\theta`, in float64: (N, P).
+
+    θ are the P weights and biases of ``model``'s mean network
+    (:func:`mean_network`), in the order of ``parameters()``; one row per x
+    (N, 1), each the gradient of that point's mean, all at once (``torch.func``).
+    """
+    net, _, b = mean_network(model)
+    params = {k: v.detach().double() for k, v in net.named_parameters()}
+
+    def g(p, x_i):  # (1,) -> a number
+        return torch.func.functional_call(net, p, (x_i,)).squeeze()
+
+    jac = torch.func.vmap(torch.func.jacrev(g), in_dims=(None, 0))(params, x.double())
+    return b * torch.cat([j.flatten(1) for j in jac.values()], dim=1)
+
+
+def laplace_log_evidence(
+    log_likelihood: float, theta_sq: float, ggn_eigenvalues: torch.Tensor,
+    prior_precision: float,
+) -> float:
+    r"""The Laplace approximation of :math:`\log p(y\mid\alpha)` at the trained
+    weights :math:`\hat\theta` (MacKay, 1992; Immer et al., 2021):
+
+    .. math:: \log p(y\mid\hat\theta) - \tfrac\alpha2\|\hat\theta\|^2
+              + \tfrac P2\log\alpha - \tfrac12\sum_{k=1}^P\log(\lambda_k + \alpha)
+
+    with :math:`\lambda_k` the eigenvalues of the GGN :math:`G = J^\top S^{-1}J`
+    (so the last term is :math:`-\frac12\log|G + \alpha I|`). ``theta_sq`` is
+    :math:`\|\hat\theta\|^2`; returns a float.
+    """
+    alpha = _validate.positive_float("prior_precision", prior_precision)
+    p = ggn_eigenvalues.shape[0]
+    return (log_likelihood - 0.5 * alpha * theta_sq + 0.5 * p * math.log(alpha)
+            - 0.5 * torch.log(ggn_eigenvalues + alpha).sum().item())
+
+
+class FullLaplace(GaussianLaplace):
+    r"""A trained network made Bayesian over all its mean network's weights: the
+    linearised Laplace approximation with the generalised Gauss-Newton (GGN).
+
+    Around the trained weights :math:`\hat\theta` the mean is linearised,
+    :math:`\mu(x;\theta) \approx \mu(x;\hat\theta) + J(x)(\theta-\hat\theta)`
+    (:func:`mean_jacobian`); with the network's own noise :math:`\sigma^2(x)` and
+    the prior :math:`\theta\sim\mathcal N(0, \alpha^{-1}I)`, the posterior is
+    :math:`\mathcal N(\hat\theta, \Sigma)` with
+
+    .. math:: \Sigma^{-1} = \sum_i \frac{J(x_i)^\top J(x_i)}{\sigma^2(x_i)}
+              + \alpha I,
+
+    and the predictive at x is (the GLM predictive, Immer et al., 2021)
+
+    .. math:: \mathcal N\big(\mu(x;\hat\theta),\ \sigma^2(x) + J(x)\,\Sigma\,
+              J(x)^\top\big).
+
+    α maximises :func:`laplace_log_evidence` on :data:`PRIOR_PRECISIONS` unless
+    ``prior_precision`` is given. Unlike :class:`LastLayerLaplace` the mean stays
+    the network's and every layer's weights are uncertain, so the band can widen
+    between the data as well as beyond them. ``model``, ``x_train``, ``y_train``
+    as in :class:`LastLayerLaplace`; ``forward(x)`` returns ``(sample, mu,
+    log_var)`` of the predictive distribution, each (N, 1).
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        x_train: torch.Tensor,
+        y_train: torch.Tensor,
+        prior_precision: float | None = None,
+    ) -> None:
+        super().__init__()
+        net, _, _ = mean_network(model)
+        self.model = model
+        _validate.column("x_train", x_train)
+        _validate.column("y_train", y_train)
+        _validate.same_length(("x_train", "y_train"), x_train, y_train)
+        jac = mean_jacobian(model, x_train)  # (N, P)
+        with torch.no_grad():
+            mu, noise_var = self._mean_and_noise(x_train)
+        ggn = jac.T @ (jac / noise_var)  # (P, P): Σᵢ JᵢᵀJᵢ/σᵢ²
+        eigenvalues, eigenvectors = torch.linalg.eigh(ggn)
+        eigenvalues = eigenvalues.clamp(min=0)  # G is PSD; clip rounding below 0
+        log_lik = (-0.5 * (math.log(2 * math.pi) + noise_var.log()
+                           + (y_train.double() - mu) ** 2 / noise_var)).sum().item()
+        theta_sq = sum((p.detach().double() ** 2).sum() for p in net.parameters())
+        theta_sq = theta_sq.item()
+        if prior_precision is None:
+            prior_precision = max(PRIOR_PRECISIONS, key=lambda a: laplace_log_evidence(
+                log_lik, theta_sq, eigenvalues, a))
+        self.prior_precision = _validate.positive_float("prior_precision",
+                                                        prior_precision)
+        self.log_evidence = laplace_log_evidence(log_lik, theta_sq, eigenvalues,
+                                                 self.prior_precision)
+        cov = (eigenvectors / (eigenvalues + self.prior_precision)) @ eigenvectors.T
+        self.register_buffer("weight_cov", cov)  # (P, P) float64
+
+    def _mean_and_noise(self, x):
+        """μ(x) and the network's own σ²(x), in float64, (N, 1) each."""
+        _, mu, log_var = self.model(x, torch.Generator(x.device))  # sample unused
+        return mu.double(), log_var.double().exp()
+
+    def _moments(self, x):
+        mean, noise_var = self._mean_and_noise(x)
+        jac = mean_jacobian(self.model, x)  # (N, P)
+        epistemic = ((jac @ self.weight_cov) * jac).sum(1, keepdim=True)  # JΣJᵀ
+        return mean, epistemic, noise_var

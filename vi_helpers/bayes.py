@@ -9,7 +9,9 @@ The loss is the negative ELBO of the whole training set divided by its size N:
           \sigma_y^2) + \mathrm{KL}\big(q(w)\,\|\,p(w)\big)\Big]
 
 so the KL is counted once per data set, 1/N of it per point. The noise level
-:math:`\sigma_y` is one learned number. The uncertainty about w is epistemic: it
+:math:`\sigma_y` is one learned number (:class:`BayesianRegressor`), or the output
+of a second Bayesian head, :math:`\sigma_y(x)`
+(:class:`HeteroscedasticBayesianRegressor`). The uncertainty about w is epistemic: it
 shrinks where there are data and grows away from them (Blundell et al., 2015).
 """
 
@@ -23,7 +25,7 @@ import torch.nn.functional as F
 
 from . import _validate
 from .losses import gaussian_log_likelihood
-from .models import Regressor
+from .models import Regressor, check_num_samples
 from .predict import PREDICT_SAMPLES
 
 
@@ -118,6 +120,41 @@ def _draw(mu: torch.Tensor, std: torch.Tensor, generator=None) -> torch.Tensor:
     return mu + std * eps
 
 
+class BayesianNetwork(nn.ModuleList):
+    r"""A ReLU network of :class:`BayesLinear` layers of the widths ``sizes``.
+
+    ``forward(x, generator, shared_weights)`` maps (N, sizes[0]) to (N, sizes[-1])
+    through one draw of the weights (one per row of x unless ``shared_weights``);
+    :meth:`kl` is the KL of all its weights.
+    """
+
+    def __init__(self, sizes: tuple[int, ...], prior_std: float, init_std: float):
+        if len(sizes) < 3:
+            raise ValueError(f"hidden must list at least one layer width, got "
+                             f"{sizes[1:-1]}")
+        sizes = tuple(_validate.positive_int("hidden", h) for h in sizes)
+        super().__init__(
+            BayesLinear(a, b, prior_std, init_std) for a, b in zip(sizes, sizes[1:])
+        )
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        generator: torch.Generator | None = None,
+        shared_weights: bool = False,
+    ) -> torch.Tensor:
+        h = x
+        for i, layer in enumerate(self):
+            h = layer(h, generator, shared_weights)
+            if i < len(self) - 1:
+                h = torch.relu(h)
+        return h
+
+    def kl(self) -> torch.Tensor:
+        """KL(q(w) || p(w)) summed over every layer: a scalar."""
+        return sum(layer.kl() for layer in self)
+
+
 class BayesianRegressor(Regressor):
     r"""A 1-40-20-10-1 ReLU network (the source's mean head) of :class:`BayesLinear`
     layers, plus one learned noise level :math:`\sigma_y`.
@@ -126,7 +163,7 @@ class BayesianRegressor(Regressor):
     each (N, 1): the network's output :math:`f_w(x)` as ``mu``, the noise
     :math:`\log\sigma_y^2` repeated as ``log_var``, and
     ``sample = mu + σ_y ε`` a draw of y. Many forward passes give the predictive
-    distribution (:meth:`predict`).
+    distribution (:meth:`components`, :meth:`predict`).
     """
 
     HAS_EPISTEMIC = True
@@ -139,12 +176,7 @@ class BayesianRegressor(Regressor):
         init_noise_std: float = 1.0,
     ) -> None:
         super().__init__()
-        if len(hidden) == 0:
-            raise ValueError(f"hidden must list at least one layer width, got {hidden}")
-        sizes = (1, *(_validate.positive_int("hidden", h) for h in hidden), 1)
-        self.layers = nn.ModuleList(
-            BayesLinear(a, b, prior_std, init_std) for a, b in zip(sizes, sizes[1:])
-        )
+        self.layers = BayesianNetwork((1, *hidden, 1), prior_std, init_std)
         init_noise_std = _validate.positive_float("init_noise_std", init_noise_std)
         self.log_noise_var = nn.Parameter(torch.tensor(math.log(init_noise_std**2)))
 
@@ -159,12 +191,7 @@ class BayesianRegressor(Regressor):
         One weight draw per row of x by default; ``shared_weights=True`` draws
         one set of weights for all rows, a whole random function.
         """
-        h = x
-        for i, layer in enumerate(self.layers):
-            h = layer(h, generator, shared_weights)
-            if i < len(self.layers) - 1:
-                h = torch.relu(h)
-        return h
+        return self.layers(x, generator, shared_weights)
 
     def forward(
         self, x: torch.Tensor, generator: torch.Generator | None = None
@@ -175,7 +202,7 @@ class BayesianRegressor(Regressor):
 
     def kl(self) -> torch.Tensor:
         """KL(q(w) || p(w)) summed over every layer: a scalar."""
-        return sum(layer.kl() for layer in self.layers)
+        return self.layers.kl()
 
     @property
     def noise_std(self) -> float:
@@ -183,34 +210,112 @@ class BayesianRegressor(Regressor):
         return math.exp(0.5 * self.log_noise_var.item())
 
     @torch.no_grad()
-    def predict(
+    def components(
         self,
         x: torch.Tensor,
-        num_samples: int = PREDICT_SAMPLES,
+        num_samples: int | None = PREDICT_SAMPLES,
         generator: torch.Generator | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        r"""Predictive mean and the two kinds of spread at x, each (N, 1).
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""The predictive at x as ``num_samples`` Gaussians, one per weight draw:
+        ``(mu, sigma)``, each (S, N, 1), with :math:`\mu_s = f_{w_s}(x)` and
+        :math:`\sigma_s = \sigma_y`.
 
-        Draws ``num_samples`` weight sets; returns ``(mean, epistemic_std,
-        noise_std)`` where ``mean`` and ``epistemic_std`` are the mean and the
-        standard deviation of :math:`f_w(x)` over the draws, and ``noise_std`` is
-        :math:`\sigma_y`. The predictive variance is their sum of squares
-        (:func:`vi_helpers.predict.predictive_normal`).
+        :meth:`predict` gives their moments: the mean and the standard deviation of
+        :math:`f_w(x)` over the draws, and :math:`\sigma_y`.
         """
         x = _validate.column("x", x)
-        num_samples = _validate.positive_int("num_samples", num_samples)
-        if num_samples < 2:
-            raise ValueError(f"num_samples must be >= 2, got {num_samples}")
-        # every row gets its own weights, so num_samples copies of x in one batch
-        # give num_samples independent draws at each x (in chunks of ~100k rows)
-        n = x.shape[0]
-        per_chunk = max(1, 100_000 // n)
-        draws = torch.cat([
-            self.mean_function(x.repeat(k, 1), generator).view(k, n, 1)
-            for k in _chunks(num_samples, per_chunk)
-        ])  # (num_samples, N, 1)
-        noise = torch.full_like(x, self.noise_std)
-        return draws.mean(0), draws.std(0), noise
+        num_samples = check_num_samples(num_samples, PREDICT_SAMPLES)
+        mu = _per_draw(lambda rows: self.mean_function(rows, generator), x, num_samples)
+        return mu, torch.full_like(mu, self.noise_std)
+
+
+class HeteroscedasticBayesianRegressor(Regressor):
+    r"""Bayes by Backprop with a variance head: :math:`\mathcal N(\mu_w(x),
+    \sigma^2_w(x))`, with random weights in both heads.
+
+    Two 1-40-20-10-1 ReLU networks of :class:`BayesLinear` layers (the widths,
+    prior and initial weights of :class:`BayesianRegressor`'s one), read as
+    :class:`~vi_helpers.heteroscedastic.HeteroscedasticRegressor` reads its heads:
+    with their outputs a and r, and ``y_mean``, ``y_std`` the training targets'
+    mean and standard deviation (:meth:`for_targets`),
+
+    .. math:: \mu = \bar y + s_y\,a, \qquad
+              \sigma^2 = s_y^2\,\big(\operatorname{softplus}(r) + v_{\min}\big)
+
+    Unlike :class:`BayesianRegressor`'s, the heads work on standardised targets,
+    as chapter 7's two-headed networks do: on raw targets the variance head grows
+    to cover the residuals long before the mean has learned them. Both heads'
+    weights get the Gaussian posterior and the prior of :class:`BayesLinear`, and
+    :class:`BayesByBackpropLoss` trains it unchanged: its
+    :math:`\log\mathcal N(y; \mu, \sigma^2)` is now per point. ``forward(x)``
+    returns ``(sample, mu, log_var)``, each (N, 1), from one draw of the weights.
+    """
+
+    HAS_EPISTEMIC = True
+
+    def __init__(
+        self,
+        y_mean: float = 0.0,
+        y_std: float = 1.0,
+        hidden: tuple[int, ...] = (40, 20, 10),
+        prior_std: float = 1.0,
+        init_std: float = 1e-3,
+        min_var: float = 1e-4,
+    ) -> None:
+        super().__init__()
+        self.q_mu = BayesianNetwork((1, *hidden, 1), prior_std, init_std)
+        self.q_log_var = BayesianNetwork((1, *hidden, 1), prior_std, init_std)
+        self.y_mean = float(y_mean)
+        if not math.isfinite(self.y_mean):
+            raise ValueError(f"y_mean must be finite, got {y_mean!r}")
+        self.y_std = _validate.positive_float("y_std", y_std)
+        self.min_var = _validate.positive_float("min_var", min_var)
+
+    @classmethod
+    def for_targets(cls, y_train: torch.Tensor, **kwargs):
+        """A model scaled to the mean and standard deviation of ``y_train`` (N, 1)."""
+        _validate.column("y_train", y_train)
+        return cls(y_train.mean().item(), y_train.std().item(), **kwargs)
+
+    def forward(
+        self, x: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mu = self.y_mean + self.y_std * self.q_mu(x, generator)  # (N, 1)
+        var = F.softplus(self.q_log_var(x, generator)) + self.min_var  # standardised
+        log_var = torch.log(var) + 2 * math.log(self.y_std)
+        return _draw(mu, torch.exp(0.5 * log_var), generator), mu, log_var
+
+    def kl(self) -> torch.Tensor:
+        """KL(q(w) || p(w)) of both heads: a scalar."""
+        return self.q_mu.kl() + self.q_log_var.kl()
+
+    @torch.no_grad()
+    def components(
+        self,
+        x: torch.Tensor,
+        num_samples: int | None = PREDICT_SAMPLES,
+        generator: torch.Generator | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""The predictive at x as ``num_samples`` Gaussians, one per weight draw:
+        ``(mu, sigma)``, each (S, N, 1), :math:`\mathcal N(\mu_{w_s}(x),
+        \sigma^2_{w_s}(x))`."""
+        x = _validate.column("x", x)
+        num_samples = check_num_samples(num_samples, PREDICT_SAMPLES)
+        out = _per_draw(lambda rows: torch.cat(self(rows, generator)[1:], dim=1), x,
+                        num_samples)  # (S, N, 2): mu and log_var
+        return out[..., :1], torch.exp(0.5 * out[..., 1:])
+
+
+def _per_draw(f, x: torch.Tensor, num_samples: int) -> torch.Tensor:
+    """``f`` at ``num_samples`` weight draws per row of x: (S, N, k).
+
+    Every row gets its own weights, so num_samples copies of x in one batch give
+    num_samples independent draws at each x (in chunks of ~100k rows).
+    """
+    n = x.shape[0]
+    per_chunk = max(1, 100_000 // n)
+    return torch.cat([f(x.repeat(k, 1)).view(k, n, -1)
+                      for k in _chunks(num_samples, per_chunk)])
 
 
 def _chunks(total: int, size: int) -> list[int]:
@@ -218,7 +323,9 @@ def _chunks(total: int, size: int) -> list[int]:
 
 
 class BayesByBackpropLoss:
-    r"""The negative ELBO per training point for a :class:`BayesianRegressor`.
+    r"""The negative ELBO per training point for a :class:`BayesianRegressor`
+    (or a :class:`HeteroscedasticBayesianRegressor`, with :math:`\sigma_i^2` for
+    :math:`\sigma_y^2`).
 
     .. math:: -\frac1N\sum_i\log\mathcal N(y_i; \mu_i, \sigma_y^2)
               + \frac{\mathrm{KL}(q\,\|\,p)}{N_\text{train}}
@@ -229,11 +336,13 @@ class BayesByBackpropLoss:
     model returning a tuple. ``num_data`` is the number of training points.
     """
 
-    def __init__(self, model: BayesianRegressor, num_data: int) -> None:
-        if not isinstance(model, BayesianRegressor):
-            raise ValueError(
-                f"model must be a BayesianRegressor, got {type(model).__name__}"
-            )
+    def __init__(
+        self, model: BayesianRegressor | HeteroscedasticBayesianRegressor,
+        num_data: int,
+    ) -> None:
+        if not isinstance(model, (BayesianRegressor, HeteroscedasticBayesianRegressor)):
+            raise ValueError("model must be a BayesianRegressor or a Heteroscedastic"
+                             f"BayesianRegressor, got {type(model).__name__}")
         self.model = model
         self.num_data = _validate.positive_int("num_data", num_data)
 

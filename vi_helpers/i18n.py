@@ -68,9 +68,11 @@ LABELS: dict[str, dict[str, str]] = {
         "row_nll": "Gaussian likelihood (NLL)",
         "row_beta_nll": "β-NLL, β = 0.5",
         "row_bbb": "Bayes by Backprop",
+        "row_bbb_hetero": "Bayes by Backprop, variance head",
         "row_dropout": "MC dropout",
         "row_ensemble": "deep ensemble (M = 5)",
         "row_laplace": "last-layer Laplace",
+        "row_laplace_full": "linearised Laplace, all weights",
     },
     "ko": {
         "x": "x",
@@ -131,9 +133,11 @@ LABELS: dict[str, dict[str, str]] = {
         "row_nll": "가우스 가능도 (NLL)",
         "row_beta_nll": "β-NLL, β = 0.5",
         "row_bbb": "Bayes by Backprop",
+        "row_bbb_hetero": "Bayes by Backprop, 분산 헤드",
         "row_dropout": "몬테카를로 드롭아웃",
         "row_ensemble": "딥 앙상블 (M = 5)",
         "row_laplace": "마지막 층 라플라스",
+        "row_laplace_full": "선형화 라플라스, 모든 가중치",
     },
 }
 

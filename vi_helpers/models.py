@@ -10,25 +10,62 @@ import math
 import torch
 import torch.nn as nn
 
+from . import _validate
+
+
+def mixture_moments(
+    mu: torch.Tensor, var: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    r"""Mean and the two variances of an equal-weight mixture of S Gaussians.
+
+    .. math:: \bar\mu = \frac1S\sum_s\mu_s,\quad
+              \text{epistemic} = \frac1S\sum_s\mu_s^2 - \bar\mu^2,\quad
+              \text{aleatoric} = \frac1S\sum_s\sigma_s^2
+
+    Their sum is the mixture's variance,
+    :math:`\frac1S\sum_s(\sigma_s^2+\mu_s^2) - \bar\mu^2`. ``mu`` and ``var``
+    are (S, N, 1); returns ``(mean, epistemic_var, aleatoric_var)``, each (N, 1).
+    """
+    _validate.same_shape(("mu", "var"), mu, var)
+    if mu.dim() != 3 or mu.shape[0] < 1 or mu.shape[2] != 1:
+        raise ValueError(f"mu must have shape (S, N, 1), got {tuple(mu.shape)}")
+    return mu.mean(0), mu.var(0, correction=0), var.mean(0)
+
+
+def check_num_samples(num_samples: int | None, default: int) -> int:
+    """``num_samples`` (``default`` where it is None), checked to be at least 2:
+    a spread needs two draws."""
+    num_samples = default if num_samples is None else num_samples
+    num_samples = _validate.positive_int("num_samples", num_samples)
+    if num_samples < 2:
+        raise ValueError(f"num_samples must be >= 2, got {num_samples}")
+    return num_samples
+
 
 class Regressor(nn.Module):
     r"""A network with a predictive distribution: the one contract of prediction.
 
     Every model that :mod:`vi_helpers.predict` accepts is a ``Regressor`` and
-    offers two methods:
+    offers three methods:
 
     * ``forward(x, generator=None)`` returns ``(sample, mu, log_var)``: one draw of
       y, its mean and log-variance, each (N, 1), what :func:`vi_helpers.fit`'s loss
       sees;
+    * ``components(x, num_samples, generator)`` returns ``(mu, sigma)``, each
+      (S, N, 1): the predictive distribution at x as the equal-weight mixture of
+      S Gaussians :math:`\frac1S\sum_s\mathcal N(\mu_s, \sigma_s^2)` that the
+      model really predicts (what :func:`vi_helpers.metrics.mixture_nll` and
+      :func:`~vi_helpers.metrics.crps_mixture` score);
     * ``predict(x, num_samples, generator)`` returns ``(mean, epistemic_std,
-      aleatoric_std)``, each (N, 1): the predictive distribution at x, its
-      variance split by the law of total variance.
+      aleatoric_std)``, each (N, 1): that mixture's mean and its variance split by
+      the law of total variance (:func:`mixture_moments`).
 
-    This class's ``predict`` is the one of a network with fixed weights: one pass,
-    no epistemic part, :math:`\sigma = e^{\log\sigma^2/2}` plus
+    This class's ``components`` is the one of a network with fixed weights: one
+    pass, one component, :math:`\sigma = e^{\log\sigma^2/2}` plus
     :attr:`SIGMA_FLOOR`. A model with random parts (Bayes by Backprop, dropout, an
-    ensemble, a Laplace approximation) overrides it and sets
-    :attr:`HAS_EPISTEMIC`.
+    ensemble) overrides it with one component per draw or member and sets
+    :attr:`HAS_EPISTEMIC`; a Laplace approximation predicts one Gaussian and
+    overrides ``predict`` to keep its closed-form split.
     """
 
     #: Added to sigma (the source adds 1e-5 when it samples).
@@ -37,16 +74,30 @@ class Regressor(nn.Module):
     HAS_EPISTEMIC = False
 
     @torch.no_grad()
+    def components(
+        self,
+        x: torch.Tensor,
+        num_samples: int | None = None,
+        generator: torch.Generator | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(mu, sigma)`` of one deterministic pass, each (1, N, 1); ``num_samples``
+        and ``generator`` are accepted for the common signature."""
+        _, mu, log_var = self(x)
+        sigma = torch.exp(0.5 * log_var) + self.SIGMA_FLOOR
+        return mu.unsqueeze(0), sigma.unsqueeze(0)
+
+    @torch.no_grad()
     def predict(
         self,
         x: torch.Tensor,
         num_samples: int | None = None,
         generator: torch.Generator | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(mu, 0, sigma)`` of one deterministic pass; ``num_samples`` and
-        ``generator`` are accepted for the common signature."""
-        _, mu, log_var = self(x)
-        return mu, torch.zeros_like(mu), torch.exp(0.5 * log_var) + self.SIGMA_FLOOR
+        """``(mean, epistemic_std, aleatoric_std)`` of :meth:`components`' mixture,
+        each (N, 1)."""
+        mu, sigma = self.components(x, num_samples, generator)  # (S, N, 1) each
+        mean, epistemic, aleatoric = mixture_moments(mu, sigma**2)
+        return mean, epistemic.sqrt(), aleatoric.sqrt()
 
 
 class MLERegressor(nn.Module):
