@@ -209,12 +209,12 @@ def test_committed_predictions_are_consistent(committed):
                 if result["methods"][key]["density"]:
                     np.testing.assert_allclose(r["upper"], r["mean"] + Z90 * r["std"],
                                                atol=3e-4)
+                else:
+                    assert r["std"] is None
                 # the noise part of a method with an epistemic part, per point
                 assert ("aleatoric_std" in r) == result["methods"][key]["epistemic"]
                 if "aleatoric_std" in r:
                     assert (r["aleatoric_std"] <= r["std"] + 2e-4).all()
-                else:
-                    assert r["std"] is None
 
 
 def test_exact_scores_are_those_of_the_mixture_and_gaussian_ones_are_labelled(
@@ -233,11 +233,15 @@ def test_exact_scores_are_those_of_the_mixture_and_gaussian_ones_are_labelled(
             assert len(r["nll_point"]) == len(r["crps_point"]) == len(r["mean"])
             run = runs[key, region]
             if not result["methods"][key]["epistemic"] or "laplace" in key:
-                assert run["nll"] == pytest.approx(run["nll_gaussian"], abs=2e-4)
-    sampled = [k for k in ("h_dropout", "h_ensemble", "bbb")
-               if k in result["methods"]]
-    assert any(abs(runs[k, "inside"]["nll"] - runs[k, "inside"]["nll_gaussian"])
-               > 1e-3 for k in sampled)
+                # the same Normal, scored from unrounded and from stored numbers
+                assert run["nll"] == pytest.approx(run["nll_gaussian"], rel=1e-3,
+                                                   abs=2e-4)
+    if table.name != "roads":  # chapter 5's one sampling method is Normal enough
+        return
+    sampled = ("h_dropout", "h_ensemble")
+    beyond = {k: result["summary"][k]["beyond"] for k in sampled}
+    assert all(abs(b["nll"]["mean"] - b["nll_gaussian"]["mean"]) > 1 for b in
+               beyond.values())
 
 
 def test_committed_cost_is_measured(committed):
@@ -248,7 +252,7 @@ def test_committed_cost_is_measured(committed):
             "h_dropout": 100, "h_ensemble": 5, "h_laplace": 1.5, "h_laplace_full": 1,
             "h_conformal": 1, "h_adaptive": 1,
             "source": 1, "mle": 1, "nll": 1, "beta_nll": 1, "bbb": 500}
-    assert passes == {k: want[k] for k in table.methods}
+    assert passes == pytest.approx({k: want[k] for k in table.methods}, abs=0.01)
     for key, c in result["cost_summary"].items():
         assert 0 < c["train_seconds"]["mean"] <= 900, key
         assert math.isfinite(c["predict_seconds"]["mean"])
