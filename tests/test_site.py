@@ -823,6 +823,10 @@ def test_playground_trains_a_calibrated_band_on_the_served_page(browser_site, la
     page.goto(base + PLAYGROUND_PAGE.format(lang=lang))
     done = _train_in_page(page, "beta_nll", "1.3", "200")
     assert done["epoch"] == "200"
+    # the slot holds the playground only: its note for JupyterLab readers is gone,
+    # and the legend writes the band as the chapters do
+    slot = page.locator("[data-playground-slot]").first.inner_text()
+    assert "Jupyter" not in slot and "1.645·σ" in slot, slot[:300]
     assert 0.87 <= float(done["coverage"]) <= 0.93, done
     assert abs(float(done["width"]) / (2 * Z90 * 1.3) - 1) <= 0.10, done
     if lang == "en":

@@ -24,7 +24,7 @@ export function createView(slot, T, id, lang) {
     warning, status, readout.element, band.svg, loss.svg]) {
     root.appendChild(part);
   }
-  slot.appendChild(root);
+  slot.replaceChildren(root); // in place of the note that JupyterLab shows
   return {
     root, controls, warning, status, readout, band, loss,
     // The counts of the data set on screen.

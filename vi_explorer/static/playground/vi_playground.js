@@ -901,7 +901,7 @@
       loss: "training loss",
       points: "noisy data",
       true_f: "true function f(x)",
-      band: "90 % band (mu ± 1.645·sigma)",
+      band: "90 % band (μ ± 1.645·σ)",
       median: "median",
       mle_fit: "MLE fit",
       bandFigure: "Data, true function and the model's 90 % band",
@@ -946,7 +946,7 @@
       loss: "학습 손실",
       points: "잡음이 섞인 데이터",
       true_f: "참 함수 f(x)",
-      band: "90 % 구간 (mu ± 1.645·sigma)",
+      band: "90 % 구간 (μ ± 1.645·σ)",
       median: "중앙값",
       mle_fit: "MLE 적합",
       bandFigure: "데이터, 참 함수, 모델의 90 % 구간",
@@ -1613,7 +1613,7 @@
     ]) {
       root.appendChild(part);
     }
-    slot.appendChild(root);
+    slot.replaceChildren(root);
     return {
       root,
       controls,
