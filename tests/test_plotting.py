@@ -51,3 +51,20 @@ def test_hangul_font_is_available():
 def test_band_of_the_wrong_shape_is_refused(small_data):
     with pytest.raises(ValueError, match=r"band must have shape \(3, 500\), got \(2, 500\)"):
         vh.plot_band(small_data, torch.zeros(2, 500))
+
+
+def test_the_calibration_legend_stands_beside_the_curves():
+    """The curves hug the diagonal across the whole square: a legend inside it
+    would cover some of them, so it stands outside the axes."""
+    from vi_helpers import metrics as M
+
+    y = torch.randn(300, generator=torch.Generator().manual_seed(0))
+    curves = {f"model {i}": M.calibration_curve(y, torch.zeros(300), torch.ones(300) * s)
+              for i, s in enumerate((0.8, 1.0, 1.3))}
+    ax = vh.plot_calibration(curves)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend, box = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert not legend.overlaps(box), (legend, box)
+    plt.close(fig)

@@ -101,7 +101,7 @@ def plot_calibration(curves: dict, lang: str = "en", ax=None):
     """
     check_language(lang)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+        _, ax = plt.subplots(figsize=(7.5, 5), layout="constrained")
     ax.plot([0, 1], [0, 1], color="gray", ls="--", lw=1,
             label=label("calibrated", lang))
     for (name, (levels, observed)), marker in zip(curves.items(), "osd^v<>"):
@@ -109,7 +109,8 @@ def plot_calibration(curves: dict, lang: str = "en", ax=None):
     ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
            xlabel=label("nominal", lang), ylabel=label("observed", lang),
            title=label("title_calibration", lang))
-    ax.legend(loc="lower right")
+    # beside the square, not over the curves that hug its diagonal
+    ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1), borderaxespad=0)
     return ax
 
 
