@@ -5,7 +5,9 @@ import { LABELS } from '../../vi_explorer/playground/labels.mjs';
 import { MODELS } from '../../vi_explorer/playground/models.mjs';
 import { BAND, niceStep, polyline, scaleX, scaleY } from '../../vi_explorer/playground/plot.mjs';
 import { defaults } from '../../vi_explorer/playground/settings.mjs';
-import { fill, fmt, problemsText, shown, thousands } from '../../vi_explorer/playground/text.mjs';
+import {
+  coverageText, fill, fmt, modelNote, problemsText, shown, thousands,
+} from '../../vi_explorer/playground/text.mjs';
 
 // 'title', 'regions.inside', ...: every key, nested ones with their parent's.
 function keys(o) {
@@ -57,4 +59,20 @@ test('plot: about four ticks of 1, 2 or 5 times a power of ten', () => {
   assert.equal(niceStep(200), 50);
   assert.equal(niceStep(4), 1);
   assert.equal(niceStep(0.8), 0.2);
+});
+
+test('text: the headline coverage names its region on chapter 7\'s data', () => {
+  const T = LABELS.en;
+  assert.equal(coverageText(T, 0.9, null), '0.900 (target 0.900)');
+  assert.equal(coverageText(T, 0.9, { inside: {} }), '0.900 (target 0.900, inside the data)');
+});
+
+test('text: a new model says that its epochs and learning rate came with it', () => {
+  const T = LABELS.en;
+  const mle = defaults('mle'), beta = defaults('beta_nll');
+  const note = modelNote(T, mle, beta);
+  assert.ok(note.includes(T.beta_nll) && note.includes(String(beta.epochs)), note);
+  assert.ok(note.includes(String(beta.lr)), note);
+  assert.equal(modelNote(T, beta, { ...beta }), '');
+  assert.ok(modelNote(LABELS.ko, mle, beta).includes('에폭'));
 });

@@ -5,7 +5,7 @@ import { interpolate, nearestCell } from './nearest_cell.mjs';
 import { pageGrid, writeUrl } from './page_input.mjs';
 import { changeSetting, parseNumber } from './settings.mjs';
 import { startWorker } from './start_worker.mjs';
-import { fill, fmt, problemsText, thousands } from './text.mjs';
+import { fill, fmt, modelNote, problemsText, thousands } from './text.mjs';
 
 const RESTART_MS = 300; // a change starts a new run after this pause
 
@@ -154,9 +154,14 @@ export class Playground {
   // band stays until the new run reports), and start the new run shortly.
   onChange(input) {
     const { settings, problems } = changeSetting(this.settings, input.name, input.value);
+    const note = input.name === 'model' ? modelNote(this.T, this.settings, settings) : '';
     this.settings = settings;
     this.showInputs();
     this.warn(problems, true);
+    if (note && !problems.length) { // epochs and learning rate changed with the model
+      this.view.warning.hidden = false;
+      this.view.warning.textContent = note;
+    }
     writeUrl(settings);
     this.showData();
     clearTimeout(this.restartTimer);

@@ -4,7 +4,7 @@
 // data-coverage-inside, -hole and -beyond.
 import { Z95 } from './band.mjs';
 import { el } from './dom.mjs';
-import { fill, fmt } from './text.mjs';
+import { coverageText, fill, fmt } from './text.mjs';
 
 export function createReadout(T, root) {
   const element = el('dl', { class: 'vi-pg-readout' });
@@ -26,7 +26,7 @@ export function createReadout(T, root) {
     root.setAttribute('data-coverage', fmt(msg.coverage, 3));
     root.setAttribute('data-width', fmt(msg.width, 3));
     epoch.textContent = `${msg.epoch} / ${msg.epochs}`;
-    coverage.textContent = `${fmt(msg.coverage, 3)} (${T.target})`;
+    coverage.textContent = coverageText(T, msg.coverage, msg.regions);
     width.textContent = `${fmt(msg.width, 2)} (${fill(T.calibrated,
       { value: fmt(calibrated, 2) })})`;
     if (msg.regions) showRegionScores(msg.regions);

@@ -29,3 +29,16 @@ export function problemsText(T, problems, settings, typed) {
     return fill(T[key], { name: T[p.name] || p.name, text: shown(p.text), value });
   }).join(' ');
 }
+
+// The headline coverage: on chapter 7's data it is the inside region's, and says so.
+export function coverageText(T, coverage, regions) {
+  const where = regions ? `, ${T.regions.inside}` : '';
+  return `${fmt(coverage, 3)} (${T.target}${where})`;
+}
+
+// A new model brings its own epochs and learning rate: say so when they changed.
+export function modelNote(T, before, after) {
+  if (before.epochs === after.epochs && before.lr === after.lr) return '';
+  return fill(T.modelDefaults, { model: T[after.model], epochs: after.epochs,
+    lr: String(after.lr) });
+}

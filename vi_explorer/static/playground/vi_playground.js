@@ -895,6 +895,7 @@
       previous: "showing the last run until the new one reports",
       coverage: "held-out points in the band",
       target: "target 0.900",
+      modelDefaults: "{model} trains with its own settings: {epochs} epochs, learning rate {lr}.",
       width: "mean band width",
       calibrated: "calibrated: {value}",
       epoch: "epoch",
@@ -940,6 +941,7 @@
       previous: "새 결과가 나올 때까지 이전 결과를 보여 줍니다",
       coverage: "구간 안의 검증 데이터 비율",
       target: "목표 0.900",
+      modelDefaults: "{model}은(는) 자기 설정으로 학습합니다: {epochs} 에폭, 학습률 {lr}.",
       width: "평균 구간 폭",
       calibrated: "보정된 폭: {value}",
       epoch: "에폭",
@@ -1045,6 +1047,18 @@
       const value = p.name === "model" || p.name === "data" ? T[settings[p.name]] : String(settings[p.name]);
       return fill(T[key], { name: T[p.name] || p.name, text: shown(p.text), value });
     }).join(" ");
+  }
+  function coverageText(T, coverage, regions) {
+    const where = regions ? `, ${T.regions.inside}` : "";
+    return `${fmt(coverage, 3)} (${T.target}${where})`;
+  }
+  function modelNote(T, before, after) {
+    if (before.epochs === after.epochs && before.lr === after.lr) return "";
+    return fill(T.modelDefaults, {
+      model: T[after.model],
+      epochs: after.epochs,
+      lr: String(after.lr)
+    });
   }
 
   // vi_explorer/playground/playground.mjs
@@ -1193,9 +1207,14 @@
     // band stays until the new run reports), and start the new run shortly.
     onChange(input) {
       const { settings, problems } = changeSetting(this.settings, input.name, input.value);
+      const note = input.name === "model" ? modelNote(this.T, this.settings, settings) : "";
       this.settings = settings;
       this.showInputs();
       this.warn(problems, true);
+      if (note && !problems.length) {
+        this.view.warning.hidden = false;
+        this.view.warning.textContent = note;
+      }
       writeUrl(settings);
       this.showData();
       clearTimeout(this.restartTimer);
@@ -1537,7 +1556,7 @@
       root.setAttribute("data-coverage", fmt(msg.coverage, 3));
       root.setAttribute("data-width", fmt(msg.width, 3));
       epoch.textContent = `${msg.epoch} / ${msg.epochs}`;
-      coverage.textContent = `${fmt(msg.coverage, 3)} (${T.target})`;
+      coverage.textContent = coverageText(T, msg.coverage, msg.regions);
       width.textContent = `${fmt(msg.width, 2)} (${fill(
         T.calibrated,
         { value: fmt(calibrated, 2) }
