@@ -170,6 +170,18 @@ def test_the_sidebar_numbers_each_chapter_once(lang):
         assert once.search(text), page.html
 
 
+def test_korean_sections_are_named_by_their_titles():
+    """docutils numbers a heading without ASCII letters (#id5); the Korean pages
+    name them after their titles, so a shared link says where it leads."""
+    site = _site()
+    for page in _chapters("ko"):
+        text = (site / page.html).read_text(encoding="utf-8")
+        ids = re.findall(r'<section[^>]* id="([^"]+)"', text)
+        assert ids and not [i for i in ids if re.fullmatch(r"id\d+", i)], (page.html, ids)
+    text = (site / "ko/notebooks/ko/07-other-roads.html").read_text(encoding="utf-8")
+    assert 'id="3-영역별-표"' in text and 'href="#3-영역별-표"' in text
+
+
 def test_the_figure_check_catches_a_second_number_and_a_shared_count():
     page = Page("ko", "notebooks/ko/07-other-roads")
     good = ('<figure><img alt="a description of the figure, long enough" '
@@ -623,7 +635,7 @@ def _switch_keeps_the_section(page, base: str, page_info: Page, other: str) -> l
         return []
     page.wait_for_function(
         f"i => {{ const s = ({SECTIONS_JS})()[i];"
-        " return s && location.hash === '#' + s.id; }", arg=index, timeout=5_000)
+        " return s && decodeURIComponent(location.hash) === '#' + s.id; }", arg=index, timeout=5_000)
     top = page.evaluate(f"i => ({SECTIONS_JS})()[i].getBoundingClientRect().top", index)
     if abs(top) > 150:
         return [f"the switch opened section {index} but it is {top:.0f} px from the top"]

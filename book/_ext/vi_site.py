@@ -295,6 +295,44 @@ class StableTermIds(SphinxTransform):
             std.data.setdefault("terms", {})[text.lower()] = (self.env.docname, new)
 
 
+# ------------------------------------------------------------------ section anchors
+#: The ids docutils gives a heading with no ASCII letters (the Korean ones): "id5".
+SERIAL_SECTION_ID = re.compile(r"^id\d+$")
+
+
+class SectionIdsFromTitles(SphinxTransform):
+    """Name a section whose only ids are numbers after its title (``#id5`` ->
+    ``#3-영역별-표``), so that a Korean link to a section says where it leads and
+    survives a new section before it; the page's own slugs follow. Runs before the
+    table of contents and the domains read the ids."""
+
+    default_priority = 800
+
+    def apply(self, **kwargs: Any) -> None:
+        renamed = {}
+        for section in self.document.findall(nodes.section):
+            if not section["ids"] or not all(SERIAL_SECTION_ID.match(i)
+                                             for i in section["ids"]):
+                continue
+            base = re.sub(r"\W+", "-", section[0].astext().lower()).strip("-")
+            new, n = base, 1
+            while not base or new in self.document.ids:
+                n += 1
+                new = f"{base}-{n}"
+            for old in section["ids"]:
+                renamed[old] = new
+                self.document.ids.pop(old, None)
+            section["ids"] = [new]
+            self.document.ids[new] = section
+        slugs = getattr(self.document, "myst_slugs", None)
+        if renamed and isinstance(slugs, dict):
+            for slug, (line, old, text) in list(slugs.items()):
+                slugs[slug] = (line, renamed.get(old, old), text)
+        for ref in self.document.findall(nodes.reference):
+            if ref.get("refid") in renamed:
+                ref["refid"] = renamed[ref["refid"]]
+
+
 # ------------------------------------------------------------- one toggle per answer
 def _is_solution_code(node: nodes.Node) -> bool:
     return (isinstance(node, nodes.container) and node.get("nb_element") == "cell_code"
@@ -410,6 +448,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _add_css)
     app.connect("builder-inited", _theme_in_korean)
     app.add_transform(StableTermIds)
+    app.add_transform(SectionIdsFromTitles)
     app.connect("doctree-read", _one_toggle_per_exercise)
     app.add_post_transform(CrossLanguageLinks)
     app.connect("html-page-context", _page_context)
