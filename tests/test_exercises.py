@@ -7,6 +7,7 @@ and collapsed in JupyterLab (``jupyter: {source_hidden, outputs_hidden}``);
 markdown solutions are a ``{dropdown}``.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -93,3 +94,18 @@ def test_chapter_opens_with_time_and_goals(path):
     first = next(cell.source for cell in nb.cells if cell.cell_type == "markdown")
     assert TIME[lang].search(first), f"{path.name}: the first cell gives no time"
     assert GOALS[lang].search(first), f"{path.name}: the first cell gives no goals"
+
+
+def test_folded_cells_open_with_a_line_that_gives_nothing_away():
+    """JupyterLab previews the first line of a folded cell: every check cell and
+    every solution code cell opens with a comment, not with its first statement."""
+    problems = []
+    for path in sorted((ROOT / "notebooks").glob("*/*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb["cells"]):
+            tags = set(cell["metadata"].get("tags", []))
+            if cell["cell_type"] == "code" and tags & {"remove-cell", "solution"}:
+                first = "".join(cell["source"]).split("\n", 1)[0]
+                if not first.startswith("#"):
+                    problems.append(f"{path.name} cell {i}: {first[:40]!r}")
+    assert not problems, "\n".join(problems)
