@@ -20,7 +20,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (after changing vi_helpers), then the workshop schedule"
 	@echo "make bench      measure speeds; writes benchmarks/results and the Performance page"
 	@echo "make evaluate   the 5-seed calibration table (JSON + Markdown)"
-	@echo "make roads      chapter 7's 5-seed comparison by region (book/data/roads.json)"
+	@echo "make roads      chapter 7's 20-seed comparison by region (book/data/roads.json)"
 	@echo "make explorer-grid  recompute the static explorer's grid (book/data/explorer-grid.json)"
 	@echo "make student    student notebooks without solutions, into student/"
 	@echo "make js         rebuild the playground's script from its modules (npm: pinned esbuild)"
