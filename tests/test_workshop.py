@@ -29,7 +29,7 @@ def test_blocks_add_reading_time_run_time_and_exercises():
     )
     ko = plan_rows(SMALL, "ko", times, FIXTURES / "notebooks")
     assert ko[1][1:] == (
-        13, "{doc}`/notebooks/ko/01-fixture`", "5분", "1분 1초", "2개 중 1번"
+        13, "{doc}`/notebooks/ko/01-fixture`", "5분", "1분 1초", "연습 1.1 (모두 2개)"
     )
 
 
@@ -109,8 +109,8 @@ def test_rendered_schedule_has_the_markers_the_page_includes():
     for marker in ("<!-- small -->", "<!-- /small -->", "<!-- measured -->", "<!-- /measured -->"):
         assert marker in text
     assert "2026-01-02에 Test CPU(2코어, torch 2.13.0+cpu)" in text
-    assert "| 시간 | 내용 | 설명 | 실행 시간 | 현장에서 풀 연습문제 |" in text
-    assert "| 0:02–0:13 | {doc}`/notebooks/ko/01-fixture` | 5분 | 1분 1초 | 2개 중 1번 |" in text
+    assert "| 시간 | 내용 | 설명 | 실행 시간 | 현장에서 풀 연습 문제 |" in text
+    assert "| 0:02–0:13 | {doc}`/notebooks/ko/01-fixture` | 5분 | 1분 1초 | 연습 1.1 (모두 2개) |" in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

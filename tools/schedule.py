@@ -101,23 +101,23 @@ TEXT = {
         ),
     },
     "ko": {
-        "header": "| 시간 | 내용 | 설명 | 실행 시간 | 현장에서 풀 연습문제 |",
+        "header": "| 시간 | 내용 | 설명 | 실행 시간 | 현장에서 풀 연습 문제 |",
         "opening": "인사, 모든 자리에서 `python -m tools.doctor`가 OK인지 확인",
         "break": "쉬는 시간",
-        "closing": "질문, 남은 연습문제는 과제로",
-        "exercises": "{total}개 중 {first}–{last}번",
-        "one": "{total}개 중 1번",
+        "closing": "질문, 남은 연습 문제는 과제로",
+        "exercises": "연습 {chapter}.{first}–{chapter}.{last} (모두 {total}개)",
+        "one": "연습 {chapter}.1 (모두 {total}개)",
         "seconds": "{s}초",
         "minutes": "{m}분 {s}초",
         "talk": "{m}분",
         "plan": (
             "장마다 그 장이 첫머리에 밝힌 읽는 시간을 설명 시간으로, 여기에 "
-            "실행 시간(분 단위로 올림)과 현장에서 푸는 연습문제 하나에 {per}분을 "
+            "실행 시간(분 단위로 올림)과 현장에서 푸는 연습 문제 하나에 {per}분을 "
             "잡았습니다."
         ),
         "plan_home": (
             "장마다 그 장이 첫머리에 밝힌 읽는 시간을 설명 시간으로, 여기에 "
-            "실행 시간(분 단위로 올림)을 잡았고, 연습문제는 과제로 남깁니다."
+            "실행 시간(분 단위로 올림)을 잡았고, 연습 문제는 과제로 남깁니다."
         ),
         "note": (
             "실행 시간: 각 장을 새 커널에서 `python -m tools.execute`로 실행해 "
@@ -211,9 +211,11 @@ def plan_rows(
         if done == 0:
             exercises = ""
         elif done == 1:
-            exercises = text["one"].format(total=total)
+            exercises = text["one"].format(total=total, chapter=int(number))
         else:
-            exercises = text["exercises"].format(first=1, last=done, total=total)
+            exercises = text["exercises"].format(
+                first=1, last=done, total=total, chapter=int(number)
+            )
         talk = reading_minutes(path, lang)
         minutes = talk + math.ceil(seconds / 60) + done * plan.per_exercise
         doc = f"{{doc}}`/notebooks/{lang}/{path.stem}`"
