@@ -133,8 +133,9 @@ def find_variants(text: str, entries: list[Entry], where: str = "") -> list[Find
         if not entry.not_used:
             continue
         names = "|".join(re.escape(t) for t in (entry.korean, *entry.terms))
-        # a variant in brackets right after the term introduces it: allowed
-        checked = re.sub(rf"({names})\s*\([^()]*\)", r"\1", text)
+        # a variant in brackets right after the term (or its {term} role) introduces
+        # it: allowed
+        checked = re.sub(rf"({names})`?\s*\([^()]*\)", r"\1", text)
         for variant in entry.not_used:
             for match in re.finditer(
                 rf"(?<![\uac00-\ud7a3]){re.escape(variant)}", checked

@@ -25,7 +25,11 @@ NOTEBOOKS = ROOT / "notebooks"
 LANGS = ("en", "ko")
 
 #: The first code cell of every notebook, exactly (CONTRIBUTING.md).
-LANG_CELL = {lang: f'LANG = "{lang}"  # 한국어판은 "ko"' for lang in LANGS}
+#: The language cell, exactly; its comment says what changing it does.
+LANG_CELL = {
+    "en": 'LANG = "en"  # 한국어판은 "ko"',
+    "ko": 'LANG = "ko"  # 그림과 위젯의 언어: "en"으로 바꾸면 영어로 나옵니다',
+}
 #: Local paths that must not show in an output.
 LEAKS = re.compile(r"/root/|/home/|/tmp/|/work/|site-packages|[A-Z]:\\\\Users\\\\")
 
