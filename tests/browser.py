@@ -68,8 +68,9 @@ MARK_HANGUL_JS = """() => {
                                   .map(n => n.textContent).join('');
     const n = (own.match(hangul) || []).length;
     if (!n || !el.getClientRects().length) continue;
-    // not drawn: inside a closed dropdown, or MathJax's copy for screen readers
-    if (el.closest('details:not([open]), mjx-assistive-mml')) continue;
+    // not drawn: inside a closed dropdown, or MathJax's or KaTeX's copy for
+    // screen readers (clipped to a pixel)
+    if (el.closest('details:not([open]), mjx-assistive-mml, .katex-mathml')) continue;
     const st = getComputedStyle(el);
     if (st.visibility !== 'visible') continue;
     const key = [st.fontFamily, st.fontWeight, st.fontStyle].join('|');

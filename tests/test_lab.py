@@ -1,13 +1,19 @@
 """The notebooks in a real JupyterLab, as a workshop meets them (``make lab``).
 
 Starts JupyterLab from this environment the way ``make lab`` does (``python -m
-tools.lab``) on a temporary folder that holds copies of one English chapter, one
-Korean chapter and one student notebook, and opens each in headless Chromium:
+tools.lab``) on a temporary folder that holds copies of one English chapter, two
+Korean chapters and one student notebook, and opens each in headless Chromium:
 
 * rendered markdown shows no MyST fence or option (``:::``, ```` ```{ ````,
   ``:class:``, a ``{role}```), every exercise is a box, math is typeset, each
-  written answer is a closed dropdown, each solution code cell is collapsed with
-  its output, and Hangul is drawn with a Korean font;
+  written answer is a closed dropdown, and Hangul is drawn with a Korean font;
+* as on the site: no glossary term is a dead link (``href="#"``), no citation a
+  "Citation Not Found" mark (citations read "[Who, Year]"), no display equation
+  has a number (tools/lab.py's contents manager; tests/test_lab_markdown.py);
+* each solution code cell and each check cell is folded with its output, and
+  what the folded cell shows is its first line only, a comment that gives
+  nothing away;
+* saving a chapter in the lab writes the file's own markup back;
 * in the student chapter 6 it runs the setup cells and the live explorer (kernel
   and ipywidgets), checks that its Korean labels and controls draw Hangul with a
   Korean font, moves the σ slider and waits for the figure to change.
@@ -40,7 +46,7 @@ from tests.browser import (
     hangul_without_font,
     missing,
 )
-from tools.lab import FONT_FILES, web_fonts
+from tools.lab import FONT_FILES, MARKUP, web_fonts
 from tools.student import student_notebook, tags
 from vi_helpers.i18n import hangul_font_path
 
@@ -48,10 +54,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: What the temporary JupyterLab root holds: {path there: (source, student?)}.
 #: The English chapter states its exercises in boxes only after issue 13; the
-#: Korean one has math, dropdowns and solutions with output; the student chapter
-#: 6 has the live explorer.
+#: Korean chapter 3 has math, dropdowns and solutions with output, Korean chapter
+#: 2 display equations and citations; the student chapter 6 has the live explorer.
 NOTEBOOKS = {
     "notebooks/en/04-is-the-band-right.ipynb": ("notebooks/en/04-is-the-band-right.ipynb", False),
+    "notebooks/ko/02-train-and-models.ipynb": ("notebooks/ko/02-train-and-models.ipynb", False),
     "notebooks/ko/03-training-and-figures.ipynb": ("notebooks/ko/03-training-and-figures.ipynb", False),
     "student/ko/06-explorer.ipynb": ("notebooks/ko/06-explorer.ipynb", True),
 }
@@ -94,7 +101,8 @@ def _write_root(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """(base URL, token) of a JupyterLab started by ``python -m tools.lab``."""
+    """(base URL, token, Chromium, root folder) of a JupyterLab started by
+    ``python -m tools.lab``."""
     executable = chromium()
     if executable is None:
         missing(f"Chromium not found: {INSTALL_HINT}")
@@ -140,7 +148,7 @@ def lab(tmp_path_factory):
                     pytest.fail("JupyterLab did not start:\n"
                                 + (tmp / "server.log").read_text()[-3000:])
                 time.sleep(0.5)
-        yield base, token, executable
+        yield base, token, executable, root
     finally:
         server.terminate()
         try:
@@ -154,14 +162,14 @@ def lab(tmp_path_factory):
 def browser(lab):
     from playwright.sync_api import sync_playwright
 
-    base, token, executable = lab
+    base, token, executable, root = lab
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=executable, headless=True,
                                       args=CHROMIUM_FLAGS)
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(PAGE_TIMEOUT_MS)
         try:
-            yield context, base, token
+            yield context, base, token, root
         finally:
             context.close()
             chromium.close()
@@ -169,7 +177,7 @@ def browser(lab):
 
 def _open(browser, path: str):
     """A page with the notebook at ``path`` open and every markdown cell rendered."""
-    context, base, token = browser
+    context, base, token, _ = browser
     nb = nbformat.read(ROOT / NOTEBOOKS[path][0], as_version=4)
     page = context.new_page()
     workspace = re.sub(r"\W", "-", path)
@@ -184,7 +192,13 @@ def _open(browser, path: str):
         arg=len(nb.cells) if not NOTEBOOKS[path][1] else len(_student(path).cells),
     )
     page.wait_for_timeout(1000)  # math after the markdown
-    page.evaluate("async () => { await document.fonts.ready; }")
+    # the Hangul faces load when text first needs them, and the page redraws
+    # with them; load them now, so that the checks see that redrawn page
+    page.evaluate("""async () => {
+      await Promise.all(['400', '700'].map(w => document.fonts.load(`${w} 16px NanumGothic`, '한')));
+      await document.fonts.ready;
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }""")
     return page
 
 
@@ -195,7 +209,9 @@ def _student(path):
 
 
 # Per cell: its rendered markdown's text (math and its TeX left out), whether it
-# is drawn as a box or a closed dropdown, and what of it is visible.
+# is drawn as a box or a closed dropdown, its dead links, citation marks and
+# equation numbers (what sits beside a display equation), and what of it is
+# visible (innerText: only what is drawn).
 CELLS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')].map(c => {
   const md = c.querySelector('.myst, .jp-RenderedMarkdown');
   let text = '';
@@ -214,6 +230,15 @@ CELLS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]
     math: c.querySelectorAll('.katex').length,
     input_shown: shown(c.querySelector('.jp-Cell-inputArea')),
     output_shown: [...c.querySelectorAll('.jp-OutputArea-output')].some(shown),
+    visible: c.innerText,
+    dead_links: [...c.querySelectorAll('a[href="#"]')].map(a => a.textContent),
+    not_found: [...c.querySelectorAll('[title*="Citation Not Found"]')]
+      .map(e => e.textContent).concat(/Citation Not Found/.test(c.textContent) ? ['?'] : []),
+    equation_numbers: [...c.querySelectorAll('.katex-display')].map(k => {
+      const row = k.parentElement.parentElement.cloneNode(true);
+      row.querySelectorAll('.katex').forEach(e => e.remove());
+      return row.textContent.trim();
+    }).filter(t => t),
   };
 })"""
 
@@ -239,10 +264,23 @@ def _problems(nb, cells) -> list[str]:
             if "solution" in t and seen["dropdowns"] != [False]:
                 problems.append(f"{where}: the answer is not one closed dropdown "
                                 f"({seen['dropdowns']})")
-        elif "solution" in t and cell.source.strip() and not cell.source.startswith("#"):
+            if seen["dead_links"]:
+                problems.append(f"{where}: links to '#' (a glossary term the lab "
+                                f"cannot resolve?): {seen['dead_links']}")
+            if seen["not_found"]:
+                problems.append(f"{where}: 'Citation Not Found': {seen['not_found']}")
+            if seen["equation_numbers"]:
+                problems.append(f"{where}: numbered equations (the site numbers "
+                                f"none): {seen['equation_numbers']}")
+        elif "solution" in t or "remove-cell" in t:  # folded: a solution, a check
+            first = cell.source.split("\n", 1)[0].strip()
+            if not first.startswith("#"):
+                problems.append(f"{where}: does not open with a comment line")
             if seen["input_shown"] or seen["output_shown"]:
-                problems.append(f"{where}: solution code or output shown on opening "
-                                "(not collapsed)")
+                problems.append(f"{where}: code or output shown on opening (not folded)")
+            if seen["visible"].strip() != first:
+                problems.append(f"{where}: the folded cell shows "
+                                f"{seen['visible'].strip()[:80]!r}, not only {first!r}")
     return problems
 
 
@@ -259,6 +297,28 @@ def test_notebook_renders_as_in_the_book(browser, path):
         assert not problems, f"{path} in JupyterLab:\n  " + "\n  ".join(problems)
     finally:
         page.close()
+
+
+@pytest.mark.slow
+def test_saving_in_the_lab_writes_the_files_own_markup(browser):
+    """The lab shows terms and citations as text (tools/lab.py); what it saves is
+    the notebook's own markup, roles and all, and none of the lab's metadata."""
+    path = "notebooks/ko/02-train-and-models.ipynb"
+    file = browser[3] / path
+    before, written = nbformat.read(file, as_version=4), file.stat().st_mtime_ns
+    page = _open(browser, path)
+    try:
+        page.evaluate("async () => { await window.jupyterapp.commands"
+                      ".execute('docmanager:save'); }")
+        saved = nbformat.read(file, as_version=4)
+    finally:
+        page.close()
+    assert file.stat().st_mtime_ns > written, "the lab did not save"
+    # markdown as it was (JupyterLab itself adds "collapsed" to folded code cells)
+    assert [(c.id, c.source) for c in saved.cells if c.cell_type == "markdown"] == [
+        (c.id, c.source) for c in before.cells if c.cell_type == "markdown"]
+    assert not [c.id for c in saved.cells if MARKUP in c.metadata]
+    assert [c.source for c in saved.cells] == [c.source for c in before.cells]
 
 
 RUN_CELL_JS = """async i => {

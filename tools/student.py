@@ -49,7 +49,7 @@ RUN_METADATA = {"execution", "collapsed", "scrolled", "ExecuteTime"}
 #: pre-flight check and the JupyterLab launcher.
 SUPPORT = (
     "requirements.txt", "pyproject.toml", "LICENSE", "vi_helpers", "vi_explorer",
-    "book/data",
+    "book/data", "book/references.bib",
     "tools/__init__.py", "tools/doctor.py", "tools/lab.py", "tools/lab_custom",
 )
 
