@@ -3,7 +3,7 @@ r"""The book's two comparison tables, by one pipeline: train, predict, score, re
 ``python -m tools.evaluate evaluation`` (``make evaluate``) is chapter 5's table:
 the models of chapters 1–5 on ``make_dataset(seed=s)``, scored on its 2,000
 held-out points. ``python -m tools.evaluate roads`` (``make roads``) is chapter
-7's: eight ways to a 90 % band on ``make_hetero_dataset(seed=s)``, scored inside
+7's: ten ways to a 90 % band on ``make_hetero_dataset(seed=s)``, scored inside
 the data, in the hole and beyond the data. The two are configurations
 (:data:`TABLES`) of the same steps, and write the same schema to
 ``book/data/<name>.json``:
@@ -12,24 +12,33 @@ the data, in the hole and beyond the data. The two are configurations
   whether it has a density and an epistemic part;
 * ``held_out[seed]``: the held-out ``x`` and ``y`` by region, and for each method
   and region every point's predictive ``mean``, ``std`` (None without a density)
-  and the two ends of its central 90 % interval, rounded to 4 decimals;
+  and the two ends of its central 90 % interval, rounded to the table's decimals
+  (4; chapter 7's 3). Chapter 7's table is *compact*: it leaves out what
+  recomputes from the rest, a Normal's interval ends (mean ∓ z·std) and, unless
+  the predictive is a mixture, its per-point NLL and CRPS; :func:`prediction`
+  rebuilds them, and :func:`restore` (``--restore``: no training) stores an
+  older file the same way and recomputes every figure from it;
 * ``runs``: every metric per seed, method and region, from those stored numbers
   alone (:func:`recompute` rebuilds them from the file), the oracle (true f, true
   σ(x)) included; ``summary``: mean and sd over seeds; ``table_markdown``;
 * ``grid.seeds[seed]``: each method's band along x from -4.5 to 4.5, with the
-  epistemic/aleatoric split where the model has one; ``cost[seed]``: the measured
+  epistemic/aleatoric split where the model has one (to 4 decimals; a compact
+  table leaves out a Normal's ends there too); ``cost[seed]``: the measured
   training seconds and forward passes of one prediction.
 
-A Gaussian predictive is scored as a Gaussian with the model's predictive mean
-and standard deviation: exact for the two-headed networks, the first two moments
-of the mixture for the methods with random weights. The conformal methods are a
-recipe plus a calibration step (:func:`conformal_predictor`).
+NLL and CRPS score the predictive each method makes: for a mixture (weight draws,
+dropout masks, members; :data:`MIXTURES`) from its per-point scores, for one
+Normal the Normal's; ``nll_gaussian`` and ``crps_gaussian`` are those of the
+Normal with the predictive mean and standard deviation for every method. The
+conformal methods are a recipe plus a calibration step (:func:`conformal_predictor`).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
+import json
 import os
 import statistics
 import sys
@@ -68,7 +77,7 @@ from vi_helpers.metrics import (
     mixture_nll,
     rmse,
 )
-from vi_helpers.predict import PREDICT_SAMPLES, predictive_normal
+from vi_helpers.predict import PREDICT_SAMPLES, Z90, predictive_normal
 from vi_helpers.recipes import RECIPES, train
 from vi_helpers.utils import TRAIN_THREADS, torch_threads
 
@@ -93,6 +102,15 @@ SCORES = {
     "crps_gaussian": "of a Normal with the predictive mean and std (moment-matched)",
     "rmse_f": "root mean square distance of the predictive mean from f",
 }
+#: How a compact table (:func:`store_band`) says what its exact scores are.
+COMPACT_SCORES = {
+    "nll": "exact: the predictive the method makes; for a mixture (weight draws, "
+           "masks, members) the mean of the stored per-point nll (log-sum-exp over "
+           "its components), for one Normal the Normal's from the stored mean and std",
+    "crps": "exact: for a mixture the mean of the stored per-point crps (the "
+            "mixture's, in closed form), for one Normal the Normal's from the "
+            "stored mean and std",
+}
 #: The conformal methods and the recipe whose network each calibrates.
 CONFORMAL = {"h_conformal": "h_mle", "h_adaptive": "h_beta_nll"}
 #: Share of the training points held back to calibrate the conformal bands.
@@ -101,6 +119,10 @@ CALIBRATION_FRACTION = 0.25
 #: predicts in one pass whatever the number).
 NUM_SAMPLES = {"bbb": PREDICT_SAMPLES, "h_bbb": PREDICT_SAMPLES,
                "h_bbb_hetero": PREDICT_SAMPLES, "h_dropout": 100}
+#: The methods whose predictive is a mixture of Normals (weight draws, dropout
+#: masks, members), not one Normal: their exact NLL and CRPS differ from the
+#: Normal's with the same mean and variance, so their per-point scores are stored.
+MIXTURES = frozenset({"bbb", "h_bbb", "h_bbb_hetero", "h_dropout", "h_ensemble"})
 #: A method that reuses another's trained network (the Laplace step comes after
 #: the β-NLL network's training: the two recipes train the same network alike).
 REUSES = {"h_laplace": "h_beta_nll", "h_laplace_full": "h_beta_nll"}
@@ -127,6 +149,10 @@ class Table:
     seeds: int = 5
     #: edges of the bins of x for the coverage-by-x curve (None: no curve)
     bin_edges: tuple[float, ...] | None = None
+    #: decimals of the stored per-point predictions and y (x keeps 7)
+    decimals: int = scoring.DECIMALS
+    #: leave out of the file what recomputes from the rest (:func:`store_band`)
+    compact: bool = False
 
     @property
     def out(self) -> Path:
@@ -187,6 +213,8 @@ TABLES = {
                        "calibration_fraction": CALIBRATION_FRACTION},
         seeds=20,
         bin_edges=tuple(np.round(np.arange(-4.5, 4.5001, 0.25), 2).tolist()),
+        decimals=3,
+        compact=True,
     ),
 }
 
@@ -330,6 +358,89 @@ def forward_passes(predictor: Predictor, x: torch.Tensor, seed: int) -> tuple[
     return sum(rows) / x.shape[0] / per_net, seconds
 
 
+# ------------------------------------------------------------------ storing
+
+#: What a compact table leaves out for a method with a density: the interval's
+#: ends, which are mean ∓ z·std (:func:`prediction` rebuilds them).
+_DERIVED_ENDS = ("lower", "upper")
+#: ... and, for one Normal, the per-point scores, which are the Normal's.
+_POINT_SCORES = ("nll_point", "crps_point")
+
+
+def store_band(table: Table, key: str, band: dict,
+               decimals: int | None = None) -> dict:
+    """One method's predictions in one region (or along the grid) the way the
+    table stores them: each array rounded to ``decimals`` (the table's unless
+    given), None kept (a conformal band has no std). A compact table leaves out
+    what recomputes from the rest: a Normal's interval ends and, unless ``key``
+    is a mixture (:data:`MIXTURES`), its per-point NLL and CRPS."""
+    decimals = table.decimals if decimals is None else decimals
+    density = band.get("std") is not None
+    out = {}
+    for name, value in band.items():
+        if table.compact and density and (
+                name in _DERIVED_ENDS
+                or (name in _POINT_SCORES and key not in MIXTURES)):
+            continue
+        out[name] = None if value is None else scoring.rounded(value, decimals).tolist()
+    return out
+
+
+def prediction(stored: dict) -> dict[str, np.ndarray | None]:
+    """A stored prediction as float64 arrays (None stays None), with the ends of
+    the central 90 % interval rebuilt as mean ∓ z·std where the file leaves them
+    out. The rebuilt ends are what every stored figure was computed from."""
+    r = {k: None if v is None else np.asarray(v, dtype=np.float64)
+         for k, v in stored.items()}
+    if "lower" not in r:
+        if r.get("std") is None:
+            raise ValueError("stored must hold lower and upper, or mean and std; "
+                             f"got {sorted(stored)}")
+        r["lower"], r["upper"] = r["mean"] - Z90 * r["std"], r["mean"] + Z90 * r["std"]
+    return r
+
+
+def restore(result: dict) -> dict:
+    """``result`` (a copy) with its held-out predictions, its y and its grid stored
+    the way :func:`evaluate` stores them now (:func:`store_band`), the settings that
+    describe them updated, and every figure recomputed from them: how an older file
+    takes the current layout without training anything again. A file written by
+    the current code comes back unchanged."""
+    table = check_table(result["table"])
+    out = copy.deepcopy(result)
+    for held in out["held_out"].values():
+        held["y"] = {r: scoring.rounded(v, table.decimals).tolist()
+                     for r, v in held["y"].items()}
+        for key, per_region in held["methods"].items():
+            for region, stored in per_region.items():
+                per_region[region] = store_band(table, key, prediction(stored))
+    for per_seed in out["grid"]["seeds"].values():
+        for key, entry in per_seed.items():
+            per_seed[key] = store_band(table, key, prediction(entry), scoring.DECIMALS)
+    out["settings"].update(_stored_settings(table))
+    regions = out["settings"]["regions"]
+    out["runs"] = recompute(out)
+    out["summary"] = summarise(out["runs"], list(out["summary"]), regions)
+    out["table_markdown"] = {
+        lang: {region: markdown_table(out, region, lang) for region in regions}
+        for lang in table.names
+    }
+    return out
+
+
+def scores(table: Table) -> dict[str, str]:
+    """What each stored score of ``table`` is a score of (:data:`SCORES`)."""
+    return SCORES | COMPACT_SCORES if table.compact else dict(SCORES)
+
+
+def _stored_settings(table: Table) -> dict:
+    return {"scores": scores(table), "decimals": table.decimals,
+            "stored": ("every array; a Normal's interval ends (mean ∓ z·std) and, "
+                       "but for a mixture, its per-point nll and crps recompute "
+                       "from mean and std and are not stored")
+            if table.compact else "every array"}
+
+
 # ------------------------------------------------------------------ scoring
 
 
@@ -364,9 +475,9 @@ def binned_coverage(stored: dict, key: str, edges) -> list[float | None]:
     regions = list(stored["x"])
     cat = {k: np.concatenate([np.asarray(stored[k][r]) for r in regions])
            for k in ("x", "y")}
+    ends = [prediction(stored["methods"][key][r]) for r in regions]
     for end in ("lower", "upper"):
-        cat[end] = np.concatenate([np.asarray(stored["methods"][key][r][end])
-                                   for r in regions])
+        cat[end] = np.concatenate([e[end] for e in ends])
     _, coverage, _ = coverage_by_bin(cat["x"], cat["y"], cat["lower"], cat["upper"],
                                      bins=list(edges))
     return [None if np.isnan(c) else float(c) for c in coverage]
@@ -391,8 +502,7 @@ def recompute(result: dict) -> list[dict]:
                 if key == "oracle":
                     r, seconds = _oracle(table, x), None
                 else:
-                    r = {k: None if v is None else np.asarray(v)
-                         for k, v in stored["methods"][key][region].items()}
+                    r = prediction(stored["methods"][key][region])
                     seconds = cost[key]["train_seconds"]
                 runs.append({"seed": int(seed), "method": key, "region": region,
                              **region_scores(x, y, r["mean"], r["std"], r["lower"],
@@ -456,22 +566,22 @@ def _exact_points(model, key: str, x: torch.Tensor, y: torch.Tensor,
     with torch.no_grad():
         mus, sigmas = model.components(x, NUM_SAMPLES.get(key, 2),
                                        torch.Generator().manual_seed(seed))
+    if (mus.shape[0] > 1) != (key in MIXTURES):
+        raise ValueError(f"key {key!r} predicts {mus.shape[0]} components: "
+                         "MIXTURES must list exactly the methods with more than one")
     return {"nll_point": mixture_nll(y, mus, sigmas, per_point=True),
             "crps_point": crps_mixture(y, mus, sigmas, per_point=True)}
 
 
-def _grid_entry(predictor: Predictor, key: str, seed: int) -> dict:
+def _grid_entry(table: Table, predictor: Predictor, key: str, seed: int) -> dict:
+    """The band along the grid (to :data:`scoring.DECIMALS`), with its split."""
     x = scoring.grid_x().view(-1, 1)
     band = predictor(x, seed)
-    entry = {k: None if v is None else scoring.rounded(v).tolist()
-             for k, v in band.items()}
     if predictor.model.HAS_EPISTEMIC:
         with torch.no_grad():
-            _, epistemic, aleatoric = predictor.model.predict(
+            _, band["epistemic_std"], band["aleatoric_std"] = predictor.model.predict(
                 x, NUM_SAMPLES.get(key, 2), torch.Generator().manual_seed(seed))
-        entry["epistemic_std"] = scoring.rounded(epistemic).tolist()
-        entry["aleatoric_std"] = scoring.rounded(aleatoric).tolist()
-    return entry
+    return store_band(table, key, band, scoring.DECIMALS)
 
 
 def run_seed(table: Table, seed: int, methods: tuple[str, ...],
@@ -486,7 +596,8 @@ def run_seed(table: Table, seed: int, methods: tuple[str, ...],
     regions = table.regions(data)
     stored = {"x": {r: np.round(data.x[i].double().numpy().reshape(-1), 7).tolist()
                     for r, i in regions.items()},
-              "y": {r: scoring.rounded(data.y[i]).tolist() for r, i in regions.items()},
+              "y": {r: scoring.rounded(data.y[i], table.decimals).tolist()
+                    for r, i in regions.items()},
               "methods": {}, "grid": {}, "cost": {}}
     x_all = torch.cat([data.x[i] for i in regions.values()])
     trained: dict = {}
@@ -503,13 +614,12 @@ def run_seed(table: Table, seed: int, methods: tuple[str, ...],
                     band["aleatoric_std"] = predictor.model.predict(
                         data.x[idx], NUM_SAMPLES.get(key, 2),
                         torch.Generator().manual_seed(seed))[2]
-            per_region[region] = {k: None if v is None else scoring.rounded(v).tolist()
-                                  for k, v in band.items()}
-            if not all(np.isfinite(per_region[region][k]).all()
+            if not all(np.isfinite(band[k].numpy()).all()
                        for k in ("mean", "lower", "upper")):
                 raise FloatingPointError(f"{key}, seed {seed}: non-finite prediction")
+            per_region[region] = store_band(table, key, band)
         stored["methods"][key] = per_region
-        stored["grid"][key] = _grid_entry(predictor, key, seed)
+        stored["grid"][key] = _grid_entry(table, predictor, key, seed)
         passes, seconds = forward_passes(predictor, x_all, seed)
         stored["cost"][key] = {"train_seconds": round(predictor.seconds, 3),
                                "predict_seconds": round(seconds, 4),
@@ -543,11 +653,10 @@ def evaluate(name: str, seeds: int | None = None,
         "machine": machine(TRAIN_THREADS),
         "settings": {
             **table.data_settings, "level": LEVEL, "seeds": list(range(seeds)),
-            "scores": SCORES,
             "regions": regions, "grid": list(scoring.GRID),
             "bin_edges": None if table.bin_edges is None else list(table.bin_edges),
             "num_samples": {k: NUM_SAMPLES[k] for k in methods if k in NUM_SAMPLES},
-            "decimals": scoring.DECIMALS, "quick": quick,
+            **_stored_settings(table), "quick": quick,
             "spread": "sd over seeds: each seed draws new data and new weights",
         },
         "methods": {
@@ -593,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools.evaluate",
         description="Train, predict and score one of the book's comparison tables "
         "over several seeds; print it and write book/data/<table>.json. "
-        "evaluation: chapter 5's models on held-out data; roads: chapter 7's eight "
+        "evaluation: chapter 5's models on held-out data; roads: chapter 7's ten "
         "ways to a band inside the data, in the hole and beyond.")
     parser.add_argument("table", choices=list(TABLES))
     parser.add_argument("--seeds", type=scoring.positive_int_arg, default=None,
@@ -606,8 +715,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="a tenth of the epochs, to check that everything runs")
     parser.add_argument("--methods", default=None,
                         help="comma-separated subset of the table's methods")
+    parser.add_argument("--restore", action="store_true",
+                        help="train nothing: read book/data/<table>.json, store its "
+                        "predictions the way a run stores them now, recompute every "
+                        "figure from them and write it back (or to --out)")
     args = parser.parse_args(argv)
     table = TABLES[args.table]
+    if args.restore:
+        if args.quick or args.seeds or args.methods:
+            parser.error("--restore: takes no --quick, --seeds or --methods")
+        out = args.out if args.out is not None else table.out
+        if not out.parent.is_dir():
+            parser.error(f"--out: folder {out.parent} does not exist")
+        before = table.out.stat().st_size
+        scoring.write_json(restore(json.loads(table.out.read_text(encoding="utf-8"))),
+                           out)
+        print(f"wrote {out}: {before:,} bytes before, {out.stat().st_size:,} after")
+        return 0
     methods = None
     if args.methods is not None:
         try:

@@ -28,11 +28,12 @@ def grid_x() -> torch.Tensor:
     return torch.linspace(*GRID)
 
 
-def rounded(t) -> np.ndarray:
-    """A tensor or array as a flat float64 array rounded to :data:`DECIMALS`."""
+def rounded(t, decimals: int = DECIMALS) -> np.ndarray:
+    """A tensor or array as a flat float64 array rounded to ``decimals``
+    (:data:`DECIMALS` unless a table says otherwise)."""
     if isinstance(t, torch.Tensor):
         t = t.detach().cpu().double().numpy()
-    return np.round(np.asarray(t, dtype=np.float64).reshape(-1), DECIMALS)
+    return np.round(np.asarray(t, dtype=np.float64).reshape(-1), decimals)
 
 
 def mean_sd(values: Iterable[float]) -> dict[str, float]:

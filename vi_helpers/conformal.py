@@ -15,6 +15,7 @@ coverage at any one x.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -111,3 +112,21 @@ def adaptive_conformal(
     q = conformal_quantile((y_cal - mu_cal).abs() / sigma_cal, level)
     mu = _validate.column("mu", mu)
     return mu - q * sigma, mu + q * sigma
+
+
+def coverage_law(n_cal: int, n_test: int, level: float = 0.9, runs: int = 1):
+    r"""The exact law of split-conformal coverage of ``n_test`` new points drawn like
+    the n calibration points (exchangeable: not in a gap of the data, nor beyond it),
+    averaged over ``runs`` runs: ``(share, probability)``. Per run the band covers with
+    a probability ~ Beta(k, n+1-k), k = ⌈(n+1)·level⌉, whatever the model."""
+    pos = _validate.positive_int
+    n, m, runs = pos("n_cal", n_cal), pos("n_test", n_test), pos("runs", runs)
+    k = math.ceil((n + 1) * _validate.open_unit("level", level))
+    if k > n:
+        raise ValueError(f"level={level} needs more calibration points than n_cal={n}")
+    j, lg = torch.arange(m + 1, dtype=torch.float64), torch.lgamma
+    one = (lg(j + k) + lg(m - j + n + 1 - k) - lg(j + 1) - lg(m - j + 1)
+           + math.lgamma(m + 1) - math.lgamma(m + n + 1) - math.lgamma(k)
+           - math.lgamma(n + 1 - k) + math.lgamma(n + 1)).exp().numpy()
+    prob = functools.reduce(np.convolve, [one] * runs)  # the sum of the runs' counts
+    return np.arange(len(prob)) / (runs * m), prob / prob.sum()
