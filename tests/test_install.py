@@ -89,6 +89,23 @@ def _resolve(tmp: Path, platform_name: str, python: str, args: list[str]) -> dic
     return json.loads(report.read_text(encoding="utf-8"))
 
 
+def _installed_torch(folder: Path) -> Path:
+    """A wheel that stands for the CPU torch the first step installed: the pinned
+    version, no files and no requirements (what a dry run needs to see)."""
+    import zipfile
+
+    version = torch_pin().split("==")[1]
+    wheel = folder / f"torch-{version}-py3-none-any.whl"
+    info = f"torch-{version}.dist-info"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr(f"{info}/METADATA",
+                    f"Metadata-Version: 2.1\nName: torch\nVersion: {version}\n")
+        zf.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: tests\n"
+                    "Root-Is-Purelib: true\nTag: py3-none-any\n")
+        zf.writestr(f"{info}/RECORD", "")
+    return wheel
+
+
 def _gpu_requirements(meta: dict, env: dict) -> list[str]:
     """The nvidia/triton requirements of a package that apply on ``env``."""
     found = []
@@ -106,10 +123,14 @@ def test_every_platform_and_python_of_the_range_resolves_without_gpu_packages(
     oldest, newest, after = python_range()
     assert SpecifierSet(f">={oldest},<{after}").contains(
         f"{sys.version_info.major}.{sys.version_info.minor}")
-    # the requirements as the second step meets them: torch's pin already met
+    # the requirements as the second step meets them: torch's pin already met, by a
+    # stand-in wheel of the pinned version with no requirements (a package that
+    # needs torch, such as Pyro, then finds it there instead of on PyPI)
     lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
     runtime = tmp_path / "requirements.txt"
-    runtime.write_text("\n".join(x for x in lines if not x.startswith("torch==")) + "\n")
+    installed = f"torch @ {_installed_torch(tmp_path).as_uri()}"
+    runtime.write_text("\n".join(installed if x.startswith("torch==") else x
+                                 for x in lines) + "\n")
     dev = tmp_path / "requirements-dev.txt"
     dev.write_text((ROOT / "requirements-dev.txt").read_text(encoding="utf-8"))
     jobs = {(p, py): ["-r", str(dev)] for p in PLATFORMS for py in (oldest, newest)}

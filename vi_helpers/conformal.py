@@ -15,6 +15,7 @@ coverage at any one x.
 from __future__ import annotations
 
 import dataclasses
+import fractions
 import functools
 import math
 
@@ -53,6 +54,12 @@ def calibration_split(
     return dataclasses.replace(data, train_idx=train_idx), calibration_idx
 
 
+def _rank(n: int, level: float) -> int:
+    """⌈(n+1)·level⌉ in exact arithmetic, the level read as written: in floats
+    75 · 0.68 is 51.00000000000001, one rank too many."""
+    return math.ceil((n + 1) * fractions.Fraction(str(level)))
+
+
 def conformal_quantile(scores: torch.Tensor, level: float = 0.9) -> float:
     r"""The :math:`\lceil (n+1)\,\text{level}\rceil`-th smallest of n scores.
 
@@ -64,7 +71,7 @@ def conformal_quantile(scores: torch.Tensor, level: float = 0.9) -> float:
     scores = _validate.column("scores", scores)
     level = _validate.open_unit("level", level)
     n = scores.shape[0]
-    k = math.ceil((n + 1) * level)
+    k = _rank(n, level)
     if k > n:
         raise ValueError(
             f"level={level} needs at least {math.ceil(level / (1 - level))} "
@@ -121,7 +128,7 @@ def coverage_law(n_cal: int, n_test: int, level: float = 0.9, runs: int = 1):
     a probability ~ Beta(k, n+1-k), k = ⌈(n+1)·level⌉, whatever the model."""
     pos = _validate.positive_int
     n, m, runs = pos("n_cal", n_cal), pos("n_test", n_test), pos("runs", runs)
-    k = math.ceil((n + 1) * _validate.open_unit("level", level))
+    k = _rank(n, _validate.open_unit("level", level))
     if k > n:
         raise ValueError(f"level={level} needs more calibration points than n_cal={n}")
     j, lg = torch.arange(m + 1, dtype=torch.float64), torch.lgamma
