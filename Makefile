@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # each notebook (and each test module) on one worker, as nbval needs.
 JOBS   ?= 2
 
-.PHONY: help venv book test unit nbval lint js notebooks lab bench evaluate roads explorer-grid student doctor clean
+.PHONY: help venv book test unit nbval lint js notebooks lab bench evaluate roads posterior explorer-grid student doctor clean
 
 help:
 	@echo "make book       build both sites into _build/html/{en,ko} and a landing page (uses committed outputs)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench      measure speeds; writes benchmarks/results and the Performance page"
 	@echo "make evaluate   the 5-seed calibration table (JSON + Markdown)"
 	@echo "make roads      chapter 7's 20-seed comparison by region (book/data/roads.json)"
+	@echo "make posterior  chapter 8's reference posterior (HMC, 8 chains) against VI, Laplace, ensemble (book/data/posterior.json; about 30 min, 1 thread)"
 	@echo "make explorer-grid  recompute the static explorer's grid (book/data/explorer-grid.json)"
 	@echo "make student    student notebooks without solutions, into student/"
 	@echo "make js         rebuild the playground's script from its modules (npm: pinned esbuild)"
@@ -100,6 +101,9 @@ evaluate: $(STAMP)
 
 roads: $(STAMP)
 	$(PY) -m tools.evaluate roads
+
+posterior: $(STAMP)
+	OMP_NUM_THREADS=1 $(PY) -m tools.posterior
 
 explorer-grid: $(STAMP)
 	$(PY) -m vi_explorer.grid

@@ -24,6 +24,10 @@ FORBIDDEN_NAMES = {"ThreadPoolExecutor", "ProcessPoolExecutor"}
 #: Chapter 7's modules (issue 15 put its methods in the package, after the size
 #: target of issue 12 was set for the rest).
 CHAPTER_7 = {"baselines.py", "conformal.py"}
+#: Chapter 8's module (issue 26: the reference sampler and what approximates it) and
+#: the lines it may add to the package, with its exports in __init__.py.
+CHAPTER_8 = {"posterior.py"}
+CHAPTER_8_LINES = 530
 
 
 def _imports(path: Path) -> set[str]:
@@ -54,9 +58,13 @@ def test_the_check_catches_a_forbidden_import(tmp_path):
 def test_the_package_stays_small():
     lines = {p.name: len(p.read_text(encoding="utf-8").splitlines())
              for p in PACKAGE.glob("*.py")}
-    core = sum(n for name, n in lines.items() if name not in CHAPTER_7)
-    assert core <= 3_100, f"vi_helpers without chapter 7 is {core} lines (about 3,000)"
-    assert sum(lines.values()) <= 3_600, f"vi_helpers is {sum(lines.values())} lines"
+    chapter_8 = sum(lines[name] for name in CHAPTER_8)
+    core = sum(n for name, n in lines.items() if name not in CHAPTER_7 | CHAPTER_8)
+    assert core <= 3_100, f"vi_helpers without chapters 7-8 is {core} lines (about 3,000)"
+    assert chapter_8 <= CHAPTER_8_LINES - 20, f"chapter 8's module is {chapter_8} lines"
+    # 3,600 for chapters 1-7, and 30 more for chapter 7's exact coverage law
+    assert sum(lines.values()) <= 3_630 + CHAPTER_8_LINES, (
+        f"vi_helpers is {sum(lines.values())} lines")
 
 
 def _body_lines(func) -> int:
