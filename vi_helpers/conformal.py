@@ -15,9 +15,9 @@ coverage at any one x.
 from __future__ import annotations
 
 import dataclasses
-import fractions
 import functools
 import math
+from fractions import Fraction
 
 import numpy as np
 import torch
@@ -54,12 +54,6 @@ def calibration_split(
     return dataclasses.replace(data, train_idx=train_idx), calibration_idx
 
 
-def _rank(n: int, level: float) -> int:
-    """⌈(n+1)·level⌉ in exact arithmetic, the level read as written: in floats
-    75 · 0.68 is 51.00000000000001, one rank too many."""
-    return math.ceil((n + 1) * fractions.Fraction(str(level)))
-
-
 def conformal_quantile(scores: torch.Tensor, level: float = 0.9) -> float:
     r"""The :math:`\lceil (n+1)\,\text{level}\rceil`-th smallest of n scores.
 
@@ -71,7 +65,7 @@ def conformal_quantile(scores: torch.Tensor, level: float = 0.9) -> float:
     scores = _validate.column("scores", scores)
     level = _validate.open_unit("level", level)
     n = scores.shape[0]
-    k = _rank(n, level)
+    k = math.ceil((n + 1) * Fraction(str(level)))  # exact: 75 * 0.68 is 51, not 51.0…01
     if k > n:
         raise ValueError(
             f"level={level} needs at least {math.ceil(level / (1 - level))} "
@@ -128,7 +122,7 @@ def coverage_law(n_cal: int, n_test: int, level: float = 0.9, runs: int = 1):
     a probability ~ Beta(k, n+1-k), k = ⌈(n+1)·level⌉, whatever the model."""
     pos = _validate.positive_int
     n, m, runs = pos("n_cal", n_cal), pos("n_test", n_test), pos("runs", runs)
-    k = _rank(n, _validate.open_unit("level", level))
+    k = math.ceil((n + 1) * Fraction(str(_validate.open_unit("level", level))))
     if k > n:
         raise ValueError(f"level={level} needs more calibration points than n_cal={n}")
     j, lg = torch.arange(m + 1, dtype=torch.float64), torch.lgamma
