@@ -31,7 +31,7 @@ from tests.site_helpers import ROOT, SITE, all_pages
 BIB = ROOT / "book" / "references.bib"
 PAGES = {"en": ROOT / "book/en/bibliography.md", "ko": ROOT / "book/ko/bibliography.md"}
 PREFIX = {"en": "", "ko": "ko-"}
-GROUPS = ["source", "vi", "noise", "scoring", "roads"]
+GROUPS = ["source", "vi", "noise", "scoring", "roads", "posterior"]
 NO_ADDRESS = {"walkthrough"}  # the copy the book follows names none
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 BIBLIOGRAPHY = re.compile(r"^```\{bibliography\}\n(.*?)^```", re.M | re.S)

@@ -4,7 +4,7 @@ Reads ``book/data/notebook-times.json`` (written by ``python -m tools.execute``:
 seconds per notebook, the date and the machine), and from each chapter its reading
 time (the "About N minutes to read" / "읽는 데 N분" of its first cell) and its
 exercise count, and writes ``book/<lang>/_schedule.md``: a 90-minute and a 3-hour
-plan of chapters 1-4 and a second 3-hour session of chapters 5-7, as Markdown tables
+plan of chapters 1-4 and a second 3-hour session of chapters 5-8, as Markdown tables
 between ``<!-- 90 -->``, ``<!-- 180 -->`` and ``<!-- second -->`` markers (each
 closed by ``<!-- /key -->``), and the measurement note between
 ``<!-- measured -->``/``<!-- /measured -->``, for the workshop page to include.
@@ -51,10 +51,10 @@ class Plan:
     min_closing: int = 5
 
 
-#: The chapters' reading times (15, 30, 30, 40, 45, 20 and 30 minutes) fill 90
+#: The chapters' reading times (15, 30, 30, 40, 45, 20, 30 and 30 minutes) fill 90
 #: minutes with chapters 1-3 and no exercises in the room, and 3 hours with chapters
-#: 1-4 and one exercise each; chapters 5-7 make a second 3-hour session with two
-#: exercises each.
+#: 1-4 and one exercise each; chapters 5-8 make a second 3-hour session with one
+#: exercise each.
 PLANS = (
     Plan("90", 90, ("01", "02", "03"), exercises=0, per_exercise=8, opening=5),
     Plan(
@@ -62,8 +62,8 @@ PLANS = (
         opening=10, break_after="02", break_minutes=10,
     ),
     Plan(
-        "second", 180, ("05", "06", "07"), exercises=2, per_exercise=6, opening=10,
-        break_after="05", break_minutes=10,
+        "second", 180, ("05", "06", "07", "08"), exercises=1, per_exercise=6,
+        opening=10, break_after="05", break_minutes=10,
     ),
 )
 
