@@ -194,7 +194,8 @@ TABLES = {
                    "h_beta_nll": "β-NLL, β = 0.5",
                    "h_bbb": "Bayes by Backprop, one σ",
                    "h_bbb_hetero": "Bayes by Backprop, σ(x) head",
-                   "h_dropout": "MC dropout", "h_ensemble": "deep ensemble (M = 5)",
+                   "h_dropout": "MC dropout",
+                   "h_ensemble": "deep ensemble (5 networks)",
                    "h_laplace": "last-layer Laplace",
                    "h_laplace_full": "linearised Laplace, all weights",
                    "h_conformal": "split conformal",
@@ -203,7 +204,7 @@ TABLES = {
                    "h_beta_nll": "β-NLL, β = 0.5",
                    "h_bbb": "Bayes by Backprop, σ 하나",
                    "h_bbb_hetero": "Bayes by Backprop, σ(x) 헤드",
-                   "h_dropout": "MC 드롭아웃", "h_ensemble": "딥 앙상블 (M = 5)",
+                   "h_dropout": "MC 드롭아웃", "h_ensemble": "딥 앙상블 (신경망 5개)",
                    "h_laplace": "마지막 층 라플라스",
                    "h_laplace_full": "선형화 라플라스, 모든 가중치",
                    "h_conformal": "분할 컨포멀",
@@ -403,9 +404,9 @@ def prediction(stored: dict) -> dict[str, np.ndarray | None]:
 def restore(result: dict) -> dict:
     """``result`` (a copy) with its held-out predictions, its y and its grid stored
     the way :func:`evaluate` stores them now (:func:`store_band`), the settings that
-    describe them updated, and every figure recomputed from them: how an older file
-    takes the current layout without training anything again. A file written by
-    the current code comes back unchanged."""
+    describe them and the methods' names updated, and every figure recomputed from
+    them: how an older file takes the current layout without training anything
+    again. A file written by the current code comes back unchanged."""
     table = check_table(result["table"])
     out = copy.deepcopy(result)
     for held in out["held_out"].values():
@@ -418,6 +419,8 @@ def restore(result: dict) -> dict:
         for key, entry in per_seed.items():
             per_seed[key] = store_band(table, key, prediction(entry), scoring.DECIMALS)
     out["settings"].update(_stored_settings(table))
+    for key, method in out["methods"].items():  # names as the table writes them now
+        method["name"] = {lang: table.names[lang][key] for lang in table.names}
     regions = out["settings"]["regions"]
     out["runs"] = recompute(out)
     out["summary"] = summarise(out["runs"], list(out["summary"]), regions)
