@@ -27,7 +27,14 @@ import torch
 
 from tools import numerics
 from tools.machine import machine
-from vi_helpers.data import BOOK_DATA, REGIONS, hetero_noise_std, make_hetero_dataset
+from vi_helpers import metrics
+from vi_helpers.data import (
+    BOOK_DATA,
+    HOLE,
+    REGIONS,
+    hetero_noise_std,
+    make_hetero_dataset,
+)
 from vi_helpers.posterior import (
     POSTERIOR_DATA,
     HMCResult,
@@ -65,8 +72,9 @@ WEIGHT_DRAWS_KEPT = 1000  # canonical weight draws stored (for histograms)
 MIXTURE_DRAWS = 1000  # weight draws behind the reference's and VI's quantiles
 
 
-def grid_region(x: np.ndarray, hole=(0.75, 1.75)) -> np.ndarray:
-    """The region of each grid x: 'beyond' for |x| > 3, 'hole' inside the hole."""
+def grid_region(x: np.ndarray, hole=HOLE) -> np.ndarray:
+    """The region of each grid x as chapter 7's data has them: 'beyond' for |x| > 3,
+    'hole' inside the hole, else 'inside'."""
     return np.where(np.abs(x) > 3, "beyond",
                     np.where((x > hole[0]) & (x < hole[1]), "hole", "inside"))
 
@@ -167,8 +175,8 @@ def region_table(points: dict, grid: dict) -> dict:
             lo, hi = (np.asarray(points[m][k])[at] for k in ("lower", "upper"))
             w1 = w1_from_quantiles(np.asarray(grid[m]["quantiles"])[:, g_at],
                                    np.asarray(grid["reference"]["quantiles"])[:, g_at])
-            table[r][m] = {"coverage_90": float(np.mean((y >= lo) & (y <= hi))),
-                           "width_90": float(np.mean(hi - lo)),
+            table[r][m] = {"coverage_90": metrics.interval_coverage(y, lo, hi),
+                           "width_90": metrics.mean_width(lo, hi),
                            "w1": float(w1.mean())}
     return table
 
