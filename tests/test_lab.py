@@ -56,10 +56,18 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The English chapter states its exercises in boxes only after issue 13; the
 #: Korean chapter 3 has math, dropdowns and solutions with output, Korean chapter
 #: 2 display equations and citations; the student chapter 6 has the live explorer.
+#: Every other Korean chapter is opened too, for its Hangul: Korean chapter 8's
+#: R-hat table (bold Hangul in a Markdown output) stayed boxes while the bold
+#: face loaded late (custom.css now loads both faces when the lab starts).
 NOTEBOOKS = {
     "notebooks/en/04-is-the-band-right.ipynb": ("notebooks/en/04-is-the-band-right.ipynb", False),
+    "notebooks/ko/01-packages-and-data.ipynb": ("notebooks/ko/01-packages-and-data.ipynb", False),
     "notebooks/ko/02-train-and-models.ipynb": ("notebooks/ko/02-train-and-models.ipynb", False),
     "notebooks/ko/03-training-and-figures.ipynb": ("notebooks/ko/03-training-and-figures.ipynb", False),
+    "notebooks/ko/04-is-the-band-right.ipynb": ("notebooks/ko/04-is-the-band-right.ipynb", False),
+    "notebooks/ko/05-models-that-get-it-right.ipynb": ("notebooks/ko/05-models-that-get-it-right.ipynb", False),
+    "notebooks/ko/07-other-roads.ipynb": ("notebooks/ko/07-other-roads.ipynb", False),
+    "notebooks/ko/08-the-posterior-itself.ipynb": ("notebooks/ko/08-the-posterior-itself.ipynb", False),
     "student/ko/06-explorer.ipynb": ("notebooks/ko/06-explorer.ipynb", True),
 }
 EXPLORER = "student/ko/06-explorer.ipynb"
