@@ -73,6 +73,25 @@ def test_hmc_draws_a_correlated_gaussian():
     assert int(result.divergences.sum()) == 0
 
 
+def test_an_energy_error_above_the_limit_is_a_divergence(monkeypatch):
+    """The limit chapter 8 quotes (1,000) is the one the sampler applies: at a
+    limit of 0.1, proposals whose energy rose by more count as divergences."""
+    import vi_helpers.posterior as vp
+
+    assert vp.DIVERGENCE_ENERGY == 1000
+    log_prob = _gaussian_log_prob(torch.zeros(2, dtype=torch.float64),
+                                  torch.eye(2, dtype=torch.float64))
+
+    def run():
+        gen = torch.Generator().manual_seed(0)
+        return hmc(log_prob, torch.randn(4, 2, generator=gen), 50, 100,
+                   num_steps=10, generator=gen)
+
+    assert int(run().divergences.sum()) == 0
+    monkeypatch.setattr(vp, "DIVERGENCE_ENERGY", 0.1)
+    assert int(run().divergences.sum()) > 20
+
+
 def test_the_gaussian_check_sees_another_target():
     """Sampling a Gaussian of correlation 0.45 instead shows (so the check can fail)."""
     mean = torch.tensor([1.0, -2.0], dtype=torch.float64)

@@ -183,12 +183,17 @@ def leapfrog(log_prob, w, p, grad, step_size, inv_mass, num_steps):
     return w, p, lp, grad
 
 
+#: An end point whose energy is this much above the start's is a divergence.
+DIVERGENCE_ENERGY = 1000.0
+
+
 @dataclass
 class HMCResult:
     """What :func:`hmc` returns. ``samples`` (C, S, P) after warm-up (thinned);
     ``log_prob`` (C, S); per chain (C,): ``step_size``, ``accept_rate`` (mean
     acceptance probability after warm-up), ``divergences`` (non-finite or
-    energy error > 1000, rejected); ``inv_mass`` (C, P), the adapted diagonal."""
+    energy error > :data:`DIVERGENCE_ENERGY`, rejected); ``inv_mass`` (C, P),
+    the adapted diagonal."""
 
     samples: torch.Tensor
     log_prob: torch.Tensor
@@ -225,8 +230,8 @@ def hmc(
     between ``num_steps``/2 and ``num_steps`` :func:`leapfrog` steps (drawn anew
     each time, the same for all chains), and accepts the end point with
     probability :math:`\min(1, e^{H(w,p) - H(w',p')})`; an end point with an
-    infinite energy, or one 1000 above the start, is rejected and counted as a
-    divergence, and a NaN ``log_prob`` at a finite w raises
+    infinite energy, or one :data:`DIVERGENCE_ENERGY` above the start, is
+    rejected and counted as a divergence, and a NaN ``log_prob`` at a finite w raises
     :class:`SamplerDiverged` naming the iteration. Warm-up (discarded)
     tunes each chain's step size by dual averaging to an acceptance of
     ``target_accept`` (Hoffman & Gelman, 2014) and, in its middle, the diagonal
@@ -266,7 +271,7 @@ def hmc(
         if bool(nan.any()):  # a NaN at a finite point is the model's, not the step's
             raise SamplerDiverged(it, torch.nonzero(nan).flatten().tolist())
         delta = energy - (-lp_new + 0.5 * (inv_mass * p_new**2).sum(1))
-        bad = ~torch.isfinite(delta) | (delta < -1000)
+        bad = ~torch.isfinite(delta) | (delta < -DIVERGENCE_ENERGY)
         delta = torch.where(bad, torch.full_like(delta, -math.inf), delta)
         accept_prob = delta.clamp(max=0).exp()
         take = torch.rand(chains, generator=generator, dtype=w.dtype) < accept_prob
