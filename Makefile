@@ -21,7 +21,7 @@ help:
 	@echo "make bench      measure speeds; writes benchmarks/results and the Performance page"
 	@echo "make evaluate   the 5-seed calibration table (JSON + Markdown)"
 	@echo "make roads      chapter 7's 20-seed comparison by region (book/data/roads.json)"
-	@echo "make posterior  chapter 8's reference posterior (HMC, 8 chains) against VI, Laplace, ensemble (book/data/posterior.json; about 30 min, 1 thread)"
+	@echo "make posterior  chapter 8's reference posterior (HMC, 8 chains) against VI, Laplace, ensemble (book/data/posterior.json; about 16 min, 1 thread)"
 	@echo "make explorer-grid  recompute the static explorer's grid (book/data/explorer-grid.json)"
 	@echo "make student    student notebooks without solutions, into student/"
 	@echo "make js         rebuild the playground's script from its modules (npm: pinned esbuild)"
